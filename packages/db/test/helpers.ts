@@ -2,21 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
-import { createEmptyDatabase } from '../src/testing';
+import { afterAll } from 'vitest';
+import { createEmptyTestDatabase } from '../src/vitest';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-export function testServer() {
-  return { adminUrl: inject('pgAdminUrl'), prefix: inject('pgPrefix') };
-}
-
-export function emptyDatabase(): Promise<string> {
-  return createEmptyDatabase(testServer());
-}
+export const emptyDatabase = createEmptyTestDatabase;
 
 /** A migrations folder holding exactly `files`; edit it further through the returned writer. */
 export async function migrationsFolder(files: Record<string, string>) {

@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+import { type PublicError, toPublicError } from '../errors/error-shape';
+import type { AppEnv } from './app-env';
+
+/** The JSON envelope of plain HTTP routes; the fields match tRPC's `error.data`. */
+export function errorResponse(c: Context<AppEnv>, error: PublicError | unknown) {
+  const publicError = isPublicError(error) ? error : toPublicError(error);
+  const body = {
+    error: {
+      code: publicError.code,
+      appCode: publicError.appCode,
+      message: publicError.message,
+      requestId: c.get('requestId'),
+      ...(publicError.fieldErrors && { fieldErrors: publicError.fieldErrors }),
+      ...(publicError.details && { details: publicError.details }),
+    },
+  };
+  return Response.json(body, { status: publicError.httpStatus });
+}
+
+function isPublicError(value: unknown): value is PublicError {
+  return typeof value === 'object' && value !== null && 'appCode' in value && 'httpStatus' in value;
+}

@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../app-env';
+
+/** Accept a caller's id only if it is short and plain: it is echoed into logs and headers. */
+const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives every request an id (the caller's `x-request-id`, or a new UUID) and returns it on
+ * every response. The header is set after `next()`, on the final response: a handler that
+ * returns its own Response (tRPC does) would drop a header set earlier.
+ */
+export function requestId(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const id = incoming && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', id);
+    await next();
+    try {
+      c.res.headers.set('x-request-id', id);
+    } catch {
+      // Some responses carry immutable headers; copy once to make them writable.
+      c.res = new Response(c.res.body, c.res);
+      c.res.headers.set('x-request-id', id);
+    }
+  };
+}

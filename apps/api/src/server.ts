@@ -1,0 +1,82 @@
+/**
+ * The process entry point: read config, connect (or start the dev database), migrate when
+ * asked to, listen, and shut down gracefully on SIGTERM/SIGINT.
+ */
+import { defaultMigrationsDir, migrate } from '@tollbooth/db';
+import { createApp } from './app';
+import { type Config, ConfigError, parseConfig } from './config';
+import { createDeps } from './deps';
+import { listen } from './http-server';
+import { createLogger } from './lib/logger';
+
+interface Owned {
+  stop(): Promise<void>;
+}
+
+async function resolveDatabase(config: Config): Promise<{ config: Config; owned?: Owned }> {
+  if (config.databaseUrl) return { config };
+  // Only outside production (config requires DATABASE_URL there): the persistent dev cluster.
+  const { startDevPostgres } = await import('@tollbooth/db/embedded');
+  const cluster = await startDevPostgres({
+    ...config.embeddedPostgres,
+    callerHandlesSignals: true,
+  });
+  return { config: { ...config, databaseUrl: cluster.databaseUrl }, owned: cluster };
+}
+
+async function main(): Promise<void> {
+  let parsed: Config;
+  try {
+    parsed = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const bootLogger = createLogger({
+    level: parsed.logLevel,
+    pretty: parsed.nodeEnv === 'development',
+  });
+  const { config, owned } = await resolveDatabase(parsed);
+  if (config.migrateOnStart && config.databaseUrl) {
+    const result = await migrate({
+      connectionString: config.databaseUrl,
+      migrationsDir: defaultMigrationsDir(),
+      onApplied: (name) => bootLogger.info({ migration: name }, 'applied migration'),
+    });
+    bootLogger.info(
+      { applied: result.applied.length, total: result.applied.length + result.alreadyApplied },
+      'database migrated',
+    );
+  }
+
+  const { deps, close: closeDeps } = createDeps(config, { logger: bootLogger });
+  const app = createApp(deps);
+  const server = await listen(app, { port: config.port, host: config.host });
+  bootLogger.info(
+    { url: server.url, env: config.nodeEnv },
+    `Tollbooth API listening on ${server.url}`,
+  );
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    bootLogger.info({ signal }, 'shutting down');
+    await server.close(config.shutdownTimeoutMs);
+    await closeDeps();
+    await owned?.stop();
+    bootLogger.info('stopped');
+    bootLogger.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

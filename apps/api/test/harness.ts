@@ -1,0 +1,119 @@
+/**
+ * The integration harness: the whole app, in-process, on its own migrated database, with a
+ * controllable clock and captured log lines. Tests drive it through `app.request()` or a real
+ * tRPC client whose fetch is bound to it, never a mocked router.
+ */
+import { Writable } from 'node:stream';
+import { createTestDatabase } from '@tollbooth/db/vitest';
+import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { afterAll } from 'vitest';
+import { z } from 'zod';
+import { createApp } from '../src/app';
+import { parseConfig } from '../src/config';
+import { createDeps } from '../src/deps';
+import { type Clock, createManualClock } from '../src/lib/clock';
+import { createLogger } from '../src/lib/logger';
+import type { AppRouter } from '../src/trpc/root';
+
+export interface LogCapture {
+  lines: string[];
+  /** Every captured line parsed as JSON. */
+  entries(): Array<Record<string, unknown>>;
+}
+
+function captureLogs(): { stream: Writable; capture: LogCapture } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return {
+    stream,
+    capture: { lines, entries: () => lines.map((line) => JSON.parse(line)) },
+  };
+}
+
+export interface TestAppOptions {
+  /** Environment variables on top of the test defaults. */
+  env?: Record<string, string>;
+  clock?: Clock;
+  router?: AnyTRPCRouter;
+  /** Use this database instead of a fresh clone (e.g. a URL to a dead port). */
+  databaseUrl?: string;
+}
+
+export async function createTestApp(options: TestAppOptions = {}) {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'info',
+    DATABASE_POOL_MAX: '4',
+    ...options.env,
+  });
+  const logs = captureLogs();
+  const logger = createLogger({ level: config.logLevel, destination: logs.stream });
+  const clock = options.clock ?? createManualClock();
+  const { deps, close } = createDeps(config, { logger, clock });
+  const app = createApp(deps, { router: options.router });
+  afterAll(close);
+
+  const fetchInProcess = async (input: string | URL | Request, init?: RequestInit) =>
+    app.request(input instanceof Request ? input : String(input), init);
+
+  return {
+    app,
+    deps,
+    config,
+    clock,
+    logs: logs.capture,
+    close,
+    fetch: fetchInProcess,
+    /** A typed tRPC client speaking the real wire protocol to the in-process app. */
+    client(options: { batch?: boolean; headers?: Record<string, string> } = {}) {
+      const link = options.batch === false ? httpLink : httpBatchLink;
+      return createTRPCClient<AppRouter>({
+        links: [
+          link({
+            url: 'http://tollbooth.test/trpc',
+            fetch: fetchInProcess,
+            headers: options.headers,
+          }),
+        ],
+      });
+    },
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+const ZErrorEnvelope = z.object({
+  error: z.object({
+    code: z.string(),
+    appCode: z.string(),
+    message: z.string(),
+    requestId: z.string(),
+    fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+  }),
+});
+
+/** Reads a plain-route error body, failing the test if it is not the documented envelope. */
+export async function readErrorEnvelope(response: Response) {
+  return ZErrorEnvelope.parse(await response.json());
+}
+
+const ZTrpcError = z.object({
+  error: z.object({
+    message: z.string(),
+    code: z.number(),
+    data: z.looseObject({ code: z.string(), httpStatus: z.number(), appCode: z.string() }),
+  }),
+});
+
+/** Reads a tRPC error body (unbatched), failing the test if it lacks code or appCode. */
+export async function readTrpcError(response: Response) {
+  return ZTrpcError.parse(await response.json());
+}
