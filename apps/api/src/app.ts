@@ -21,7 +21,7 @@ import { clientIp } from './http/middleware/client-ip';
 import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
 import { systemRoutes } from './http/system.routes';
-import { createContext } from './trpc/context';
+import { createContext } from './trpc/create-context';
 import { appRouter } from './trpc/root';
 
 export interface CreateAppOptions {

@@ -1,37 +1,19 @@
-import type { Context as HonoContext } from 'hono';
 import type { Deps } from '../deps';
-import type { AppEnv } from '../http/app-env';
 import type { Logger } from '../lib/logger';
 
-/** What every procedure sees: the dependencies plus who is calling, from where. */
+/**
+ * What every procedure sees: the dependencies plus who is calling, from where.
+ *
+ * `deps` and `logger` are marked internal so that the SDK's bundled declarations
+ * (built with `stripInternal`) never reach database, logger or other server types.
+ */
 export interface Context {
+  /** @internal */
   deps: Deps;
+  /** @internal */
+  logger: Logger;
   requestId: string;
   /** Client address (behind TRUST_PROXY_HOPS proxies); null when unknown (in-process calls). */
   ip: string | null;
   userAgent: string | null;
-  logger: Logger;
-}
-
-/** The request-independent part, also used to call procedures without HTTP (scripts, tests). */
-export function createInnerContext(
-  deps: Deps,
-  request: Partial<Pick<Context, 'requestId' | 'ip' | 'userAgent'>> = {},
-): Context {
-  const requestId = request.requestId ?? 'internal';
-  return {
-    deps,
-    requestId,
-    ip: request.ip ?? null,
-    userAgent: request.userAgent ?? null,
-    logger: deps.logger.child({ requestId }),
-  };
-}
-
-export function createContext(deps: Deps, c: HonoContext<AppEnv>): Context {
-  return createInnerContext(deps, {
-    requestId: c.get('requestId'),
-    ip: c.get('clientIp'),
-    userAgent: c.req.header('user-agent') ?? null,
-  });
 }

@@ -1,0 +1,8 @@
+export type { AppRouter, RouterInputs, RouterOutputs } from '@tollbooth/api/types';
+export {
+  createTollboothClient,
+  type FetchLike,
+  type TollboothClient,
+  type TollboothClientOptions,
+} from './client';
+export { type AppCode, isTollboothError, type TollboothError } from './errors';
