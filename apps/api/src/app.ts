@@ -4,22 +4,24 @@
  *
  * Middleware order matters: the request id comes first so every later line and response
  * carries it; logging wraps everything after it so it sees the final status, errors included.
+ * Response headers are prepared with `c.header()` before handlers run (see
+ * http/middleware/response-headers.ts for why), so handlers must answer through the context.
  */
 
 import type { AnyTRPCRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps';
 import { AppError } from './errors/app-error';
 import { isUnexpected, toPublicError } from './errors/error-shape';
 import type { AppEnv } from './http/app-env';
 import { errorResponse } from './http/error-response';
+import { jwksRoutes } from './http/jwks.routes';
 import { clientIp } from './http/middleware/client-ip';
 import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
+import { responseHeaders } from './http/middleware/response-headers';
 import { systemRoutes } from './http/system.routes';
 import { createContext } from './trpc/create-context';
 import { appRouter } from './trpc/root';
@@ -36,24 +38,11 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.use(requestId());
   app.use(requestLog(logger, deps.metrics));
   app.use(clientIp(config.trustProxyHops));
-  app.use(secureHeaders());
-  app.use(
-    cors({
-      origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
-      credentials: true,
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: [
-        'content-type',
-        'authorization',
-        'x-request-id',
-        'idempotency-key',
-        'trpc-accept',
-      ],
-      exposeHeaders: ['x-request-id', 'retry-after'],
-      maxAge: 600,
-    }),
-  );
-  app.use(
+  app.use(responseHeaders({ allowedOrigins: config.allowedOrigins, hsts: config.isProduction }));
+  // Only methods with a body: reading c.req.raw on every GET would cost a full Request object.
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
+    '*',
     bodyLimit({
       maxSize: config.bodyLimitBytes,
       onError: (c) =>
@@ -65,20 +54,24 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   );
 
   app.route('/', systemRoutes(deps));
+  app.route('/', jwksRoutes(deps));
 
-  app.all('/trpc/*', (c) =>
-    fetchRequestHandler({
+  app.all('/trpc/*', async (c) => {
+    const response = await fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
       router: options.router ?? appRouter,
-      createContext: () => createContext(deps, c),
+      createContext: ({ resHeaders }) => createContext(deps, c, resHeaders),
+      responseMeta: ({ errors }) => retryAfterHeader(errors),
       onError({ error, path }) {
         if (isUnexpected(toPublicError(error))) {
           logger.error({ err: error, path, requestId: c.get('requestId') }, 'procedure failed');
         }
       },
-    }),
-  );
+    });
+    // Re-wrapped so the headers middleware prepared (request id, CORS, security) are kept.
+    return c.newResponse(response.body, response);
+  });
 
   app.notFound((c) => {
     c.set('unmatched', true);
@@ -100,3 +93,11 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** A rate-limited call says when to come back, in the standard header as well as the body. */
+function retryAfterHeader(errors: readonly unknown[]): { headers?: Headers } {
+  const seconds = errors
+    .map((error) => (error instanceof AppError ? error.details?.retryAfterSeconds : undefined))
+    .find((value): value is number => typeof value === 'number');
+  return seconds === undefined ? {} : { headers: new Headers({ 'retry-after': String(seconds) }) };
+}

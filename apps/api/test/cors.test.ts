@@ -52,7 +52,8 @@ describe('secure headers', () => {
     const response = await app.request('/healthz');
 
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('vary')).toContain('Origin');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
 });

@@ -15,7 +15,11 @@ export function errorResponse(c: Context<AppEnv>, error: PublicError | unknown) 
       ...(publicError.details && { details: publicError.details }),
     },
   };
-  return Response.json(body, { status: publicError.httpStatus });
+  // Through the context, so headers prepared by middleware (request id, CORS) are kept.
+  return c.newResponse(JSON.stringify(body), {
+    status: publicError.httpStatus,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 function isPublicError(value: unknown): value is PublicError {

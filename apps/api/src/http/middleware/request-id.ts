@@ -7,21 +7,15 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives every request an id (the caller's `x-request-id`, or a new UUID) and returns it on
- * every response. The header is set after `next()`, on the final response: a handler that
- * returns its own Response (tRPC does) would drop a header set earlier.
+ * every response. The header is prepared before `next()`; routes that build their own
+ * Response (tRPC) must return it through `c.newResponse()` to keep prepared headers.
  */
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const id = incoming && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);
+    c.header('x-request-id', id);
     await next();
-    try {
-      c.res.headers.set('x-request-id', id);
-    } catch {
-      // Some responses carry immutable headers; copy once to make them writable.
-      c.res = new Response(c.res.body, c.res);
-      c.res.headers.set('x-request-id', id);
-    }
   };
 }

