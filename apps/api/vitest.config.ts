@@ -1,3 +1,3 @@
 import { packageTestConfig } from '../../vitest.shared.ts';
 
-export default packageTestConfig({ globalSetup: ['@tollbooth/db/vitest-global-setup'] });
+export default packageTestConfig({ globalSetup: ['./test/global-setup.ts'] });

@@ -17,6 +17,7 @@ import { AppError } from './errors/app-error';
 import { isUnexpected, toPublicError } from './errors/error-shape';
 import type { AppEnv } from './http/app-env';
 import { errorResponse } from './http/error-response';
+import { jwksRoutes } from './http/jwks.routes';
 import { clientIp } from './http/middleware/client-ip';
 import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
@@ -53,6 +54,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   );
 
   app.route('/', systemRoutes(deps));
+  app.route('/', jwksRoutes(deps));
 
   app.all('/trpc/*', async (c) => {
     const response = await fetchRequestHandler({

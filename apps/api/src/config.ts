@@ -4,6 +4,12 @@
  * secrets). `process.env` is read here and in the entry points only.
  */
 import { z } from 'zod';
+import {
+  isRateLimitName,
+  RATE_LIMIT_DEFAULTS,
+  type RateLimitName,
+  type RateLimitRule,
+} from './auth/rate-limit-rules';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -51,6 +57,45 @@ const originList = z
     ),
   );
 
+/** "name=points/seconds,…" over the defaults of auth/rate-limit-rules.ts. */
+const rateLimits = z.string().transform((value, ctx) => {
+  const rules: Record<RateLimitName, RateLimitRule> = { ...RATE_LIMIT_DEFAULTS };
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z.]+)=(\d{1,7})\/(\d{1,7})$/.exec(entry);
+    const name = match?.[1];
+    if (!match || !name || !isRateLimitName(name) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a list like login.account=5/900 with names from ${Object.keys(RATE_LIMIT_DEFAULTS).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    rules[name] = { points: Number(match[2]), seconds: Number(match[3]) };
+  }
+  return rules;
+});
+
+const emailList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email({ error: 'must be a comma-separated list of email addresses' })));
+
+const smtpUrl = z.url({
+  protocol: /^smtps?$/,
+  error: 'must be an smtp:// or smtps:// URL',
+});
+
+/** At least 32 characters: NextAuth derives its encryption key from it. */
+const authSecret = z.string().min(32, { error: 'must be at least 32 characters' });
+
 const schema = z
   .object({
     NODE_ENV: z
@@ -81,10 +126,40 @@ const schema = z
     /** Shown by GET /version; Render sets RENDER_GIT_COMMIT. */
     GIT_COMMIT: z.string().optional(),
     RENDER_GIT_COMMIT: z.string().optional(),
+    /** The frontend: links in emails and OAuth redirects point here. */
+    APP_URL: httpUrl.optional(),
+    /** Without it, outside production, mail is captured (printed in dev) instead of sent. */
+    SMTP_URL: smtpUrl.optional(),
+    MAIL_FROM: z.string().min(3).default('Tollbooth <no-reply@tollbooth.local>'),
+    /** A JWK set (JSON) of Ed25519 private keys: the first signs, all verify. */
+    JWT_PRIVATE_KEYS: z.string().min(2).optional(),
+    /** Accounts with these emails are admins from their first sign-in. */
+    ADMIN_EMAILS: emailList.optional(),
+    RATE_LIMITS: rateLimits.optional(),
+    /** Run the job worker inside the API process (dev default); production runs `pnpm worker`. */
+    WORKER_IN_PROCESS: booleanFlag.optional(),
+    /** A Next.js frontend's NextAuth.js (v4) or Auth.js (v5) secret, to accept its session tokens. */
+    NEXTAUTH_SECRET: authSecret.optional(),
+    AUTH_SECRET: authSecret.optional(),
+    GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+    GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The OpenID issuer; only tests and staging point this elsewhere. */
+    GOOGLE_ISSUER_URL: httpUrl.default('https://accounts.google.com'),
+    GITHUB_CLIENT_ID: z.string().min(1).optional(),
+    GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Where GitHub's /login/oauth/* and its REST API live (GitHub Enterprise, tests). */
+    GITHUB_OAUTH_URL: httpUrl.default('https://github.com'),
+    GITHUB_API_URL: httpUrl.default('https://api.github.com'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    for (const key of ['DATABASE_URL', 'PUBLIC_URL'] as const) {
+    for (const key of [
+      'DATABASE_URL',
+      'PUBLIC_URL',
+      'APP_URL',
+      'JWT_PRIVATE_KEYS',
+      'SMTP_URL',
+    ] as const) {
       if (!env[key])
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
     }
@@ -108,6 +183,33 @@ const schema = z
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     metricsToken: env.METRICS_TOKEN,
     gitCommit: env.GIT_COMMIT ?? env.RENDER_GIT_COMMIT,
+    appUrl: env.APP_URL ?? 'http://localhost:3001',
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
+    adminEmails: env.ADMIN_EMAILS ?? [],
+    rateLimits: env.RATE_LIMITS ?? { ...RATE_LIMIT_DEFAULTS },
+    workerInProcess: env.WORKER_IN_PROCESS ?? env.NODE_ENV === 'development',
+    nextAuthSecret: env.NEXTAUTH_SECRET ?? env.AUTH_SECRET,
+    oauth: {
+      google:
+        env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
+          ? {
+              clientId: env.GOOGLE_CLIENT_ID,
+              clientSecret: env.GOOGLE_CLIENT_SECRET,
+              issuerUrl: env.GOOGLE_ISSUER_URL,
+            }
+          : undefined,
+      github:
+        env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET
+          ? {
+              clientId: env.GITHUB_CLIENT_ID,
+              clientSecret: env.GITHUB_CLIENT_SECRET,
+              oauthUrl: env.GITHUB_OAUTH_URL,
+              apiUrl: env.GITHUB_API_URL,
+            }
+          : undefined,
+    },
   }));
 
 export type Config = z.output<typeof schema>;

@@ -3,13 +3,19 @@
  * destination and reuse the rest as it runs in production.
  */
 
+import { fileURLToPath } from 'node:url';
 import type { Database } from '@tollbooth/db';
 import { createDb } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import { type AccessTokens, createAccessTokens } from './auth/access-tokens';
+import { createPostgresRateLimiter, type RateLimiter } from './auth/rate-limiter';
+import { type KeyRing, loadKeyRing } from './auth/signing-keys';
 import type { Config } from './config';
 import { type Clock, systemClock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
+import { cryptoRandom, type RandomSource } from './lib/random';
+import { createCaptureMailer, createSmtpMailer, type Mailer } from './mail/mailer';
 import { createMetrics, type Metrics } from './metrics/metrics';
 
 export interface Deps {
@@ -19,11 +25,31 @@ export interface Deps {
   logger: Logger;
   clock: Clock;
   metrics: Metrics;
+  random: RandomSource;
+  mailer: Mailer;
+  /** The access-token key ring, loaded once on first use. */
+  keys: () => Promise<KeyRing>;
+  accessTokens: AccessTokens;
+  rateLimiter: RateLimiter;
 }
 
 export interface DepsOverrides {
   logger?: Logger;
   clock?: Clock;
+  mailer?: Mailer;
+  random?: RandomSource;
+}
+
+/** Where development keeps captured mail (`.data/mail/`), readable without a mail server. */
+const DEV_MAIL_DIR = fileURLToPath(new URL('../../../.data/mail/', import.meta.url));
+
+function createMailer(config: Config): Mailer & { close?(): void } {
+  if (config.smtpUrl) return createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
+  const development = config.nodeEnv === 'development';
+  return createCaptureMailer({
+    print: development,
+    ...(development && { directory: DEV_MAIL_DIR }),
+  });
 }
 
 export interface OwnedDeps {
@@ -42,15 +68,30 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
     max: config.databasePoolMax,
     onIdleClientError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
+  const clock = overrides.clock ?? systemClock;
+  const mailer = overrides.mailer ?? createMailer(config);
+  let keyRing: Promise<KeyRing> | undefined;
+  const keys = () => {
+    keyRing ??= loadKeyRing({ jwtPrivateKeys: config.jwtPrivateKeys, nodeEnv: config.nodeEnv });
+    return keyRing;
+  };
   return {
     deps: {
       config,
       db: handle.db,
       pool: handle.pool,
       logger,
-      clock: overrides.clock ?? systemClock,
+      clock,
       metrics: createMetrics(handle.pool),
+      random: overrides.random ?? cryptoRandom,
+      mailer,
+      keys,
+      accessTokens: createAccessTokens({ keys, issuer: config.publicUrl, clock }),
+      rateLimiter: createPostgresRateLimiter(handle.pool, config.rateLimits),
     },
-    close: () => handle.close(),
+    async close() {
+      if ('close' in mailer && typeof mailer.close === 'function') mailer.close();
+      await handle.close();
+    },
   };
 }

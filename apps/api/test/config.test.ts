@@ -29,6 +29,11 @@ describe('parseConfig', () => {
       PUBLIC_URL: 'https://api.example.com/',
       TRUST_PROXY_HOPS: '1',
       MIGRATE_ON_START: 'true',
+      APP_URL: 'https://app.example.com',
+      JWT_PRIVATE_KEYS: '{"keys":[]}',
+      SMTP_URL: 'smtps://user:pass@smtp.example.com:465',
+      ADMIN_EMAILS: 'Boss@Example.com, ops@example.com',
+      RATE_LIMITS: 'login.account=3/60',
     });
 
     expect(config).toMatchObject({
@@ -38,7 +43,11 @@ describe('parseConfig', () => {
       allowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
       publicUrl: 'https://api.example.com',
       trustProxyHops: 1,
+      appUrl: 'https://app.example.com',
+      adminEmails: ['boss@example.com', 'ops@example.com'],
     });
+    expect(config.rateLimits['login.account']).toEqual({ points: 3, seconds: 60 });
+    expect(config.rateLimits['login.ip']).toEqual({ points: 50, seconds: 900 });
   });
 
   it.each([
@@ -56,6 +65,11 @@ describe('parseConfig', () => {
       'ALLOWED_ORIGINS must be a comma-separated list of origins',
     ],
     ['MIGRATE_ON_START', { MIGRATE_ON_START: 'yes' }, 'MIGRATE_ON_START must be true or false'],
+    ['RATE_LIMITS', { RATE_LIMITS: 'login.nope=3/60' }, 'RATE_LIMITS must be a list like'],
+    ['RATE_LIMITS', { RATE_LIMITS: 'login.ip=0/60' }, 'RATE_LIMITS must be a list like'],
+    ['SMTP_URL', { SMTP_URL: 'http://mail' }, 'SMTP_URL must be an smtp:// or smtps:// URL'],
+    ['ADMIN_EMAILS', { ADMIN_EMAILS: 'boss' }, 'ADMIN_EMAILS must be a comma-separated list'],
+    ['NEXTAUTH_SECRET', { NEXTAUTH_SECRET: 'short' }, 'NEXTAUTH_SECRET must be at least 32'],
     [
       'DATABASE_URL',
       { NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.com' },
@@ -65,6 +79,16 @@ describe('parseConfig', () => {
       'PUBLIC_URL',
       { NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db' },
       'PUBLIC_URL is required in production',
+    ],
+    [
+      'JWT_PRIVATE_KEYS',
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://h/db',
+        PUBLIC_URL: 'https://api.example.com',
+        APP_URL: 'https://app.example.com',
+      },
+      'JWT_PRIVATE_KEYS is required in production',
     ],
   ])('names %s when it is wrong (%j)', (variable, env, message) => {
     const error = (() => {

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { createApp } from '../src/app';
 import { parseConfig } from '../src/config';
 import { createDeps } from '../src/deps';
+import { drainJobs, installJobQueue } from '../src/jobs/worker';
 import { type Clock, createManualClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import type { AppRouter } from '../src/trpc/root';
@@ -52,6 +53,9 @@ export async function createTestApp(options: TestAppOptions = {}) {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'info',
     DATABASE_POOL_MAX: '4',
+    // Every in-process call shares the "unknown" IP: per-IP limits would trip across tests.
+    // Tests of rate limiting set their own small limits.
+    RATE_LIMITS: TEST_RATE_LIMITS,
     ...options.env,
   });
   const logs = captureLogs();
@@ -60,6 +64,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const { deps, close } = createDeps(config, { logger, clock });
   const app = createApp(deps, { router: options.router });
   afterAll(close);
+  if (!options.databaseUrl) await ensureJobQueue(deps);
 
   const fetchInProcess = async (input: string | URL | Request, init?: RequestInit) =>
     app.request(input instanceof Request ? input : String(input), init);
@@ -72,23 +77,48 @@ export async function createTestApp(options: TestAppOptions = {}) {
     logs: logs.capture,
     close,
     fetch: fetchInProcess,
+    /** Runs every job that is due (mail, cleanup) and returns when they are done. */
+    drainJobs: () => drainJobs(deps),
     /** A typed tRPC client speaking the real wire protocol to the in-process app. */
-    client(options: { batch?: boolean; headers?: Record<string, string> } = {}) {
+    client(
+      options: { batch?: boolean; headers?: Record<string, string>; accessToken?: string } = {},
+    ) {
       const link = options.batch === false ? httpLink : httpBatchLink;
+      const headers = {
+        ...options.headers,
+        ...(options.accessToken && { authorization: `Bearer ${options.accessToken}` }),
+      };
       return createTRPCClient<AppRouter>({
-        links: [
-          link({
-            url: 'http://tollbooth.test/trpc',
-            fetch: fetchInProcess,
-            headers: options.headers,
-          }),
-        ],
+        links: [link({ url: 'http://tollbooth.test/trpc', fetch: fetchInProcess, headers })],
       });
     },
   };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+const TEST_RATE_LIMITS = [
+  'login.ip=10000/60',
+  'login.account=1000/60',
+  'register.ip=10000/60',
+  'email.ip=10000/60',
+  'email.account=1000/60',
+  'code.ip=10000/60',
+  'code.account=1000/60',
+  'refresh.ip=10000/60',
+  'password.account=1000/60',
+].join(',');
+
+/**
+ * The api's own global setup installs the job queue in the template database; packages that
+ * use the database package's setup (the SDK's tests) get it installed here, once per file.
+ */
+async function ensureJobQueue(deps: Parameters<typeof drainJobs>[0]) {
+  const { rows } = await deps.pool.query<{ present: boolean }>(
+    "select to_regnamespace('graphile_worker') is not null as present",
+  );
+  if (!rows[0]?.present) await installJobQueue(deps.pool, deps.logger);
+}
 
 const ZErrorEnvelope = z.object({
   error: z.object({

@@ -23,6 +23,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type OneTimeSecretPurpose = "email_verification" | "login_code" | "magic_link" | "oauth_exchange" | "password_reset";
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type UserRole = "admin" | "user";
@@ -42,11 +44,62 @@ export interface AuditLog {
   user_id: string | null;
 }
 
+export interface OauthAccounts {
+  created_at: Generated<Timestamp>;
+  provider: string;
+  provider_account_id: string;
+  user_id: string;
+}
+
+export interface OneTimeSecrets {
+  attempts: Generated<number>;
+  consumed_at: Timestamp | null;
+  created_at: Timestamp;
+  email: string;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  purpose: OneTimeSecretPurpose;
+  secret_hash: Buffer;
+  user_id: string | null;
+}
+
+export interface RateLimits {
+  expire: number | null;
+  key: string;
+  points: Generated<number>;
+}
+
+export interface RefreshTokens {
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  rotated_at: Timestamp | null;
+  session_id: string;
+  token_hash: Buffer;
+}
+
+export interface Sessions {
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  ip: string | null;
+  last_used_at: Timestamp;
+  method: string;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  user_agent: string | null;
+  user_id: string;
+}
+
 export interface Users {
   created_at: Generated<Timestamp>;
+  deactivated_at: Timestamp | null;
   email: string;
+  email_verified_at: Timestamp | null;
   id: Generated<string>;
+  image_url: string | null;
   name: string | null;
+  password_hash: string | null;
   role: Generated<UserRole>;
   status: Generated<UserStatus>;
   updated_at: Generated<Timestamp>;
@@ -54,5 +107,10 @@ export interface Users {
 
 export interface DB {
   audit_log: AuditLog;
+  oauth_accounts: OauthAccounts;
+  one_time_secrets: OneTimeSecrets;
+  rate_limits: RateLimits;
+  refresh_tokens: RefreshTokens;
+  sessions: Sessions;
   users: Users;
 }

@@ -4,9 +4,23 @@
  * and by test/schema.drift.test.ts); this file only names them.
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { AuditLog, DB } from './schema.generated';
+import type {
+  AuditLog,
+  DB,
+  OauthAccounts,
+  OneTimeSecrets,
+  RefreshTokens,
+  Sessions,
+} from './schema.generated';
 
-export type { AuditStatus, Json, JsonValue, UserRole, UserStatus } from './schema.generated';
+export type {
+  AuditStatus,
+  Json,
+  JsonValue,
+  OneTimeSecretPurpose,
+  UserRole,
+  UserStatus,
+} from './schema.generated';
 
 export type Database = DB;
 
@@ -16,3 +30,15 @@ export type UserUpdate = Updateable<DB['users']>;
 
 export type AuditEntry = Selectable<AuditLog>;
 export type NewAuditEntry = Insertable<AuditLog>;
+
+export type Session = Selectable<Sessions>;
+export type NewSession = Insertable<Sessions>;
+
+export type RefreshToken = Selectable<RefreshTokens>;
+export type NewRefreshToken = Insertable<RefreshTokens>;
+
+export type OneTimeSecret = Selectable<OneTimeSecrets>;
+export type NewOneTimeSecret = Insertable<OneTimeSecrets>;
+
+export type OAuthAccount = Selectable<OauthAccounts>;
+export type NewOAuthAccount = Insertable<OauthAccounts>;

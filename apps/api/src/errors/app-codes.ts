@@ -21,6 +21,32 @@ export const APP_CODES = {
   FORBIDDEN: 'FORBIDDEN',
   /** Too many attempts; retry after `retryAfterSeconds`. */
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  /** Wrong email or password, or no such account (the two are never told apart). */
+  INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  /** register: an account with this email (compared case-insensitively) exists. */
+  EMAIL_TAKEN: 'CONFLICT',
+  /** The account was deactivated; it can no longer sign in. */
+  ACCOUNT_DEACTIVATED: 'FORBIDDEN',
+  /** The refresh token is unknown, expired, or its session was revoked: sign in again. */
+  INVALID_REFRESH_TOKEN: 'UNAUTHORIZED',
+  /** An already-rotated refresh token was presented; its whole session was revoked. */
+  REFRESH_TOKEN_REUSED: 'UNAUTHORIZED',
+  /** A link token (verification, reset, magic link, OAuth exchange) is unknown or used. */
+  INVALID_TOKEN: 'BAD_REQUEST',
+  /** A link token was genuine but has expired; request a new one. */
+  TOKEN_EXPIRED: 'BAD_REQUEST',
+  /** A login code is wrong, expired, used, or was killed by too many wrong tries. */
+  INVALID_CODE: 'BAD_REQUEST',
+  /** A cookie-based call came from an Origin not in ALLOWED_ORIGINS. */
+  ORIGIN_NOT_ALLOWED: 'FORBIDDEN',
+  /** OAuth: the provider is not configured (no client id and secret). */
+  OAUTH_PROVIDER_DISABLED: 'NOT_FOUND',
+  /** OAuth: the state did not match the one bound to this browser, or it expired. */
+  OAUTH_STATE_MISMATCH: 'BAD_REQUEST',
+  /** OAuth: redirect_to is not on the allow-list (APP_URL and ALLOWED_ORIGINS). */
+  REDIRECT_NOT_ALLOWED: 'BAD_REQUEST',
+  /** OAuth: the provider refused the code, or gave no verified email. */
+  OAUTH_FAILED: 'BAD_REQUEST',
   /** A dependency (the database) did not answer in time. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Anything unexpected; details stay in the server log under the request id. */

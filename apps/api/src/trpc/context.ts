@@ -16,4 +16,14 @@ export interface Context {
   /** Client address (behind TRUST_PROXY_HOPS proxies); null when unknown (in-process calls). */
   ip: string | null;
   userAgent: string | null;
+  /** @internal What auth reads from the request: bearer token, cookies, Origin. */
+  http: RequestAuthHeaders;
+  /** @internal Headers added to the response (Set-Cookie, Retry-After). */
+  resHeaders: Headers;
+}
+
+export interface RequestAuthHeaders {
+  authorization: string | null;
+  cookie: string | null;
+  origin: string | null;
 }

@@ -1,3 +1,6 @@
+import type { RequestMeta } from '../audit/audit';
+import { authenticate } from '../auth/authenticate';
+import { AppError } from '../errors/app-error';
 import { t } from './init';
 
 export const router = t.router;
@@ -14,5 +17,32 @@ const timed = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-/** Anyone may call. Auth guards (authedProcedure, adminProcedure) build on this. */
+/** The request facts the audit log records, taken once from the context. */
+export function requestMeta(ctx: {
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+}): RequestMeta {
+  return { requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent };
+}
+
+/** Anyone may call. */
 export const publicProcedure = t.procedure.use(timed);
+
+/**
+ * A signed-in caller: a valid access token of ours (or, when configured, a NextAuth session
+ * token) whose session is live and whose account is active. Adds `ctx.caller`.
+ */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const caller = await authenticate(ctx.deps, ctx.http.authorization);
+  return next({ ctx: { caller } });
+});
+
+/** Same name as in the design notes; one guard. */
+export const authedProcedure = protectedProcedure;
+
+/** A signed-in admin (role from ADMIN_EMAILS or `pnpm admin:promote`). */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.caller.user.role !== 'admin') throw new AppError('FORBIDDEN', 'Admins only');
+  return next();
+});

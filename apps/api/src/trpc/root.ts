@@ -1,9 +1,11 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { authRouter } from '../auth/auth.router';
 import { systemRouter } from '../system/system.router';
 import { router } from './procedures';
 
 export const appRouter = router({
   system: systemRouter,
+  auth: authRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,66 @@
+/**
+ * The audit trail of security-relevant events. One row per event with who (user id, when
+ * known), from where (request id, ip, user agent) and what (event type, outcome, a small
+ * metadata object). Never secrets: callers pass ids, emails and reasons, never passwords,
+ * tokens or codes; `safeMetadata` drops any key that looks like one, as a second line.
+ */
+import type { Database, Json } from '@tollbooth/db';
+import type { Kysely } from 'kysely';
+
+export const AUDIT_EVENTS = [
+  'auth.register',
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'auth.refresh_reuse_detected',
+  'auth.password_changed',
+  'auth.password_reset',
+  'auth.password_reset_requested',
+  'auth.email_verified',
+  'auth.login_code_failed',
+  'auth.oauth_linked',
+  'auth.deactivated',
+  'auth.sessions_revoked',
+  'auth.rate_limited',
+  'auth.role_changed',
+] as const;
+
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+export interface RequestMeta {
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuditEntryInput {
+  event: AuditEvent;
+  status: 'success' | 'failure';
+  userId?: string | null;
+  meta: RequestMeta;
+  metadata?: Record<string, string | number | boolean | null>;
+}
+
+const SECRET_KEY = /password|token|secret|code|hash|cookie|authorization/i;
+
+function safeMetadata(metadata: AuditEntryInput['metadata'] = {}): Json {
+  return Object.fromEntries(Object.entries(metadata).filter(([key]) => !SECRET_KEY.test(key)));
+}
+
+const MAX_USER_AGENT_LENGTH = 512;
+
+export async function recordAuditEvent(db: Kysely<Database>, entry: AuditEntryInput) {
+  await db
+    .insertInto('audit_log')
+    .values({
+      event_type: entry.event,
+      source: 'auth',
+      status: entry.status,
+      user_id: entry.userId ?? null,
+      request_id: entry.meta.requestId,
+      ip: entry.meta.ip,
+      user_agent: entry.meta.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+      metadata: safeMetadata(entry.metadata),
+    })
+    .execute();
+}

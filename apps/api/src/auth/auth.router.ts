@@ -1,0 +1,162 @@
+import { AppError } from '../errors/app-error';
+import type { Context } from '../trpc/context';
+import { protectedProcedure, publicProcedure, requestMeta, router } from '../trpc/procedures';
+import { changePassword, deactivateAccount, updateProfile } from './account.service';
+import {
+  ZChangePasswordInput,
+  ZDeactivateInput,
+  ZEmailInput,
+  ZLoginInput,
+  ZLoginWithCodeInput,
+  ZLoginWithMagicLinkInput,
+  ZRefreshInput,
+  ZRegisterInput,
+  ZResetPasswordInput,
+  ZRevokeSessionsInput,
+  ZTokenInput,
+  ZUpdateProfileInput,
+} from './auth.schemas';
+import {
+  requestEmailVerification,
+  requestPasswordReset,
+  resetPassword,
+  verifyEmail,
+} from './email-flows.service';
+import { login } from './login';
+import {
+  loginWithCode,
+  loginWithMagicLink,
+  requestLoginCode,
+  requestMagicLink,
+} from './passwordless.service';
+import { toPublicUser } from './public-user';
+import {
+  assertAllowedOrigin,
+  clearRefreshCookie,
+  readRefreshCookie,
+  setRefreshCookie,
+} from './refresh-cookie';
+import { register } from './register';
+import {
+  type AuthResult,
+  endSession,
+  listSessions,
+  refreshSession,
+  revokeSessions,
+} from './sessions.service';
+
+/** What sign-in procedures return; `refreshToken` is null in cookie mode. */
+export type AuthResponse = Omit<AuthResult, 'refreshToken'> & { refreshToken: string | null };
+
+/** Body mode hands the refresh token to the SDK; cookie mode keeps it out of JavaScript. */
+function deliver(ctx: Context, result: AuthResult, cookie: boolean | undefined): AuthResponse {
+  if (!cookie) return result;
+  setRefreshCookie(
+    ctx.resHeaders,
+    result.refreshToken,
+    new Date(result.refreshTokenExpiresAt),
+    ctx.deps.clock.now(),
+  );
+  return { ...result, refreshToken: null };
+}
+
+const sessionsRouter = router({
+  /** The caller's live sessions, newest use first; `current` marks this one. */
+  list: protectedProcedure.query(({ ctx }) =>
+    listSessions(ctx.deps, { userId: ctx.caller.user.id, currentSessionId: ctx.caller.sessionId }),
+  ),
+  /** `{ sessionId }` signs out one session; `{ allButCurrent: true }` all others. */
+  revoke: protectedProcedure.input(ZRevokeSessionsInput).mutation(({ ctx, input }) =>
+    revokeSessions(ctx.deps, {
+      userId: ctx.caller.user.id,
+      currentSessionId: ctx.caller.sessionId,
+      target: input,
+      meta: requestMeta(ctx),
+    }),
+  ),
+});
+
+export const authRouter = router({
+  register: publicProcedure
+    .input(ZRegisterInput)
+    .mutation(async ({ ctx, input }) =>
+      deliver(ctx, await register(ctx.deps, input, requestMeta(ctx)), input.cookie),
+    ),
+  login: publicProcedure
+    .input(ZLoginInput)
+    .mutation(async ({ ctx, input }) =>
+      deliver(ctx, await login(ctx.deps, input, requestMeta(ctx)), input.cookie),
+    ),
+  /**
+   * Rotates the refresh token (body, or the cookie when none is given) and returns a new
+   * pair. A rotated token presented again revokes its whole session.
+   */
+  refresh: publicProcedure.input(ZRefreshInput).mutation(async ({ ctx, input }) => {
+    let token = input?.refreshToken;
+    let cookie = input?.cookie;
+    if (!token) {
+      assertAllowedOrigin(ctx.http.origin, ctx.deps.config.allowedOrigins);
+      token = readRefreshCookie(ctx.http.cookie) ?? undefined;
+      cookie = true;
+    }
+    if (!token) throw new AppError('INVALID_REFRESH_TOKEN', 'Sign in again');
+    return deliver(
+      ctx,
+      await refreshSession(ctx.deps, { refreshToken: token, meta: requestMeta(ctx) }),
+      cookie,
+    );
+  }),
+  /** Ends the current session (its refresh-token family) and clears the refresh cookie. */
+  logout: protectedProcedure.mutation(async ({ ctx }) => {
+    if (ctx.caller.sessionId) {
+      await endSession(ctx.deps, {
+        userId: ctx.caller.user.id,
+        sessionId: ctx.caller.sessionId,
+        meta: requestMeta(ctx),
+      });
+    }
+    clearRefreshCookie(ctx.resHeaders);
+    return { ok: true as const };
+  }),
+  me: protectedProcedure.query(({ ctx }) => toPublicUser(ctx.caller.user)),
+  updateProfile: protectedProcedure
+    .input(ZUpdateProfileInput)
+    .mutation(({ ctx, input }) => updateProfile(ctx.deps, ctx.caller, input)),
+  changePassword: protectedProcedure
+    .input(ZChangePasswordInput)
+    .mutation(({ ctx, input }) => changePassword(ctx.deps, ctx.caller, input, requestMeta(ctx))),
+  deactivate: protectedProcedure.input(ZDeactivateInput).mutation(async ({ ctx, input }) => {
+    const result = await deactivateAccount(ctx.deps, ctx.caller, input, requestMeta(ctx));
+    clearRefreshCookie(ctx.resHeaders);
+    return result;
+  }),
+  requestEmailVerification: protectedProcedure.mutation(({ ctx }) =>
+    requestEmailVerification(ctx.deps, ctx.caller, requestMeta(ctx)),
+  ),
+  verifyEmail: publicProcedure
+    .input(ZTokenInput)
+    .mutation(({ ctx, input }) => verifyEmail(ctx.deps, input, requestMeta(ctx))),
+  requestPasswordReset: publicProcedure
+    .input(ZEmailInput)
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx.deps, input, requestMeta(ctx))),
+  resetPassword: publicProcedure
+    .input(ZResetPasswordInput)
+    .mutation(({ ctx, input }) => resetPassword(ctx.deps, input, requestMeta(ctx))),
+  requestLoginCode: publicProcedure
+    .input(ZEmailInput)
+    .mutation(({ ctx, input }) => requestLoginCode(ctx.deps, input, requestMeta(ctx))),
+  loginWithCode: publicProcedure
+    .input(ZLoginWithCodeInput)
+    .mutation(async ({ ctx, input }) =>
+      deliver(ctx, await loginWithCode(ctx.deps, input, requestMeta(ctx)), input.cookie),
+    ),
+  requestMagicLink: publicProcedure
+    .input(ZEmailInput)
+    .mutation(({ ctx, input }) => requestMagicLink(ctx.deps, input, requestMeta(ctx))),
+  loginWithMagicLink: publicProcedure
+    .input(ZLoginWithMagicLinkInput)
+    .mutation(async ({ ctx, input }) =>
+      deliver(ctx, await loginWithMagicLink(ctx.deps, input, requestMeta(ctx)), input.cookie),
+    ),
+  sessions: sessionsRouter,
+});

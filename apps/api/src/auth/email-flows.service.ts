@@ -1,0 +1,130 @@
+/**
+ * Email verification and password reset. Requests only enqueue a job (the job creates the
+ * secret and sends it), so a request answers the same, in the same time, whether or not the
+ * address has an account: nothing to enumerate.
+ */
+import { type RequestMeta, recordAuditEvent } from '../audit/audit';
+import type { Deps } from '../deps';
+import { AppError } from '../errors/app-error';
+import { enqueueJob } from '../jobs/queue';
+import type { Caller } from './account.service';
+import { enforceRateLimits } from './limits';
+import { hashPassword, passwordPolicyViolation } from './passwords';
+import { emailSubject, ipSubject } from './rate-limiter';
+import { redeemToken } from './secrets.service';
+import { revokeUserSessions } from './sessions.queries';
+import { findUserByIdForUpdate, updateUser } from './users.queries';
+
+export async function requestEmailVerification(
+  deps: Deps,
+  caller: Caller,
+  meta: RequestMeta,
+): Promise<{ sent: boolean }> {
+  if (caller.user.email_verified_at) return { sent: false };
+  await enforceRateLimits(
+    deps,
+    meta,
+    [
+      ['email.ip', ipSubject(meta.ip)],
+      ['email.account', emailSubject(caller.user.email)],
+    ],
+    caller.user.id,
+  );
+  await enqueueJob(deps.db, 'send_email_verification', { userId: caller.user.id });
+  return { sent: true };
+}
+
+export async function verifyEmail(
+  deps: Deps,
+  input: { token: string },
+  meta: RequestMeta,
+): Promise<{ email: string }> {
+  await enforceRateLimits(deps, meta, [['code.ip', ipSubject(meta.ip)]]);
+  return deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const secret = await redeemToken(trx, {
+      purpose: 'email_verification',
+      token: input.token,
+      now,
+    });
+    const user = secret.user_id ? await findUserByIdForUpdate(trx, secret.user_id) : undefined;
+    // The address changed since the link was sent: it proves nothing about the new one.
+    if (!user || user.email !== secret.email) {
+      throw new AppError('INVALID_TOKEN', 'This link is invalid or was already used');
+    }
+    if (!user.email_verified_at) await updateUser(trx, user.id, { email_verified_at: now });
+    await recordAuditEvent(trx, {
+      event: 'auth.email_verified',
+      status: 'success',
+      userId: user.id,
+      meta,
+    });
+    return { email: user.email };
+  });
+}
+
+/** Always answers `{ accepted: true }`; mail goes out only if the account exists. */
+export async function requestPasswordReset(
+  deps: Deps,
+  input: { email: string },
+  meta: RequestMeta,
+): Promise<{ accepted: true }> {
+  await enforceRateLimits(deps, meta, [
+    ['email.ip', ipSubject(meta.ip)],
+    ['email.account', emailSubject(input.email)],
+  ]);
+  await deps.db.transaction().execute(async (trx) => {
+    await enqueueJob(trx, 'send_password_reset', { email: input.email });
+    await recordAuditEvent(trx, {
+      event: 'auth.password_reset_requested',
+      status: 'success',
+      meta,
+      metadata: { email: input.email },
+    });
+  });
+  return { accepted: true };
+}
+
+/** Sets a new password and signs out every session: whoever had the old one is out. */
+export async function resetPassword(
+  deps: Deps,
+  input: { token: string; newPassword: string },
+  meta: RequestMeta,
+): Promise<{ email: string }> {
+  await enforceRateLimits(deps, meta, [['code.ip', ipSubject(meta.ip)]]);
+  // Hash before the transaction: argon2 takes tens of ms and must not hold row locks.
+  const hash = await hashPassword(input.newPassword);
+  return deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const secret = await redeemToken(trx, { purpose: 'password_reset', token: input.token, now });
+    const user = secret.user_id ? await findUserByIdForUpdate(trx, secret.user_id) : undefined;
+    if (user?.status !== 'active' || user.email !== secret.email) {
+      throw new AppError('INVALID_TOKEN', 'This link is invalid or was already used');
+    }
+    const violation = passwordPolicyViolation(input.newPassword, user.email);
+    if (violation) {
+      throw new AppError('VALIDATION_FAILED', 'Invalid input', {
+        fieldErrors: { newPassword: [violation] },
+      });
+    }
+    // The reset link reached this mailbox, so the address is proven as well.
+    await updateUser(trx, user.id, {
+      password_hash: hash,
+      email_verified_at: user.email_verified_at ?? now,
+    });
+    const revokedSessions = await revokeUserSessions(trx, {
+      userId: user.id,
+      at: now,
+      reason: 'password_reset',
+    });
+    await enqueueJob(trx, 'send_password_changed', { userId: user.id });
+    await recordAuditEvent(trx, {
+      event: 'auth.password_reset',
+      status: 'success',
+      userId: user.id,
+      meta,
+      metadata: { revokedSessions },
+    });
+    return { email: user.email };
+  });
+}

@@ -1,0 +1,69 @@
+import { type RequestMeta, recordAuditEvent } from '../audit/audit';
+import type { Deps } from '../deps';
+import { AppError } from '../errors/app-error';
+import { applyAdminEmails } from './accounts';
+import { enforceRateLimits } from './limits';
+import { checkPassword, hashPassword, passwordNeedsRehash } from './passwords';
+import { emailSubject, ipSubject } from './rate-limiter';
+import { type AuthResult, startSession } from './sessions.service';
+import { findUserByEmail, updateUser } from './users.queries';
+
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+/**
+ * Email + password sign-in. Unknown email and wrong password are one answer
+ * (INVALID_CREDENTIALS) and one cost (a dummy argon2 verification for unknown accounts).
+ * Whether an account is deactivated is told only to someone who knows its password.
+ */
+export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): Promise<AuthResult> {
+  await enforceRateLimits(deps, meta, [
+    ['login.ip', ipSubject(meta.ip)],
+    ['login.account', emailSubject(input.email)],
+  ]);
+  const found = await findUserByEmail(deps.db, input.email);
+  const valid = await checkPassword(found?.password_hash, input.password);
+  if (!found || !valid) {
+    await recordAuditEvent(deps.db, {
+      event: 'auth.login_failed',
+      status: 'failure',
+      userId: found?.id ?? null,
+      meta,
+      metadata: { email: input.email, reason: found ? 'wrong_password' : 'unknown_email' },
+    });
+    throw new AppError('INVALID_CREDENTIALS', 'Wrong email or password');
+  }
+  if (found.status !== 'active') {
+    await recordAuditEvent(deps.db, {
+      event: 'auth.login_failed',
+      status: 'failure',
+      userId: found.id,
+      meta,
+      metadata: { reason: 'deactivated' },
+    });
+    throw new AppError('ACCOUNT_DEACTIVATED', 'This account was deactivated');
+  }
+  // Parameters moved on since this hash was made: upgrade it while we hold the password.
+  const rehashed =
+    found.password_hash && passwordNeedsRehash(found.password_hash)
+      ? await hashPassword(input.password)
+      : null;
+
+  return deps.db.transaction().execute(async (trx) => {
+    let user = rehashed
+      ? ((await updateUser(trx, found.id, { password_hash: rehashed })) ?? found)
+      : found;
+    user = await applyAdminEmails(trx, deps.config, user);
+    const result = await startSession(trx, deps, { user, method: 'password', meta });
+    await recordAuditEvent(trx, {
+      event: 'auth.login',
+      status: 'success',
+      userId: user.id,
+      meta,
+      metadata: { method: 'password', sessionId: result.sessionId },
+    });
+    return result;
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * One-time secrets for email flows: verification links, password reset links, magic links,
+ * OAuth exchange codes (all "tokens") and 6-digit login codes.
+ *
+ * Security model
+ * - A token is `<row id>.<secret>`: 32 random bytes (256 bits) of secret, base64url. The row
+ *   is found by its id and the secret compared as SHA-256 in constant time, so neither the
+ *   lookup nor the comparison leaks how much of a guess was right. 2^256 possibilities make
+ *   guessing hopeless, so tokens need no attempt counter.
+ * - A login code has only 10^6 values (~20 bits), so it is attempt-limited: 5 wrong tries
+ *   kill it, it lives 10 minutes, and a new request replaces the previous code. An attacker
+ *   who guesses 5 times per code and may request a code at most N times an hour (rate limit)
+ *   wins with probability about 5·N / 10^6 per hour: 0.01 % for N = 20.
+ * - Only SHA-256 of a secret is stored. For tokens that is as good as a slow hash (nothing to
+ *   brute-force); for codes a leaked table could be brute-forced offline, which is acceptable
+ *   because a code dies within 10 minutes and after use.
+ * - Every secret is single-use (`consumed_at` set in the same transaction that acts on it)
+ *   and expires; the caller locks the row (`FOR UPDATE`) so two concurrent uses cannot both
+ *   succeed.
+ */
+import type { OneTimeSecretPurpose } from '@tollbooth/db';
+import { constantTimeEqual, sha256 } from '../lib/hash';
+import type { RandomSource } from '../lib/random';
+
+/** How long each kind of secret stays valid, in seconds. */
+export const SECRET_TTL_SECONDS: Record<OneTimeSecretPurpose, number> = {
+  // A day: people verify from another device, later.
+  email_verification: 24 * 60 * 60,
+  // Short: a reset link in a mailbox is a key to the account.
+  password_reset: 30 * 60,
+  login_code: 10 * 60,
+  magic_link: 15 * 60,
+  // The SDK exchanges it right after the redirect.
+  oauth_exchange: 2 * 60,
+};
+
+/** Wrong guesses a login code survives; the fifth wrong one kills it. */
+export const LOGIN_CODE_MAX_ATTEMPTS = 5;
+
+const TOKEN_SECRET_BYTES = 32;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+
+export interface GeneratedToken {
+  /** The secret half; the full token is `formatToken(id, secret)` once the row has an id. */
+  secret: string;
+  hash: Buffer;
+}
+
+export function generateTokenSecret(random: RandomSource): GeneratedToken {
+  const secret = random.bytes(TOKEN_SECRET_BYTES).toString('base64url');
+  return { secret, hash: sha256(secret) };
+}
+
+export function formatToken(id: string, secret: string): string {
+  return `${id}.${secret}`;
+}
+
+/** Splits a presented token; null when it cannot be one of ours (no lookup needed). */
+export function parseToken(token: string): { id: string; secret: string } | null {
+  const [id, secret, ...rest] = token.split('.');
+  if (rest.length > 0 || !id || !secret || !UUID.test(id) || !SECRET.test(secret)) return null;
+  return { id, secret };
+}
+
+export function generateLoginCode(random: RandomSource): { code: string; hash: Buffer } {
+  const code = String(random.int(1_000_000)).padStart(6, '0');
+  return { code, hash: sha256(code) };
+}
+
+export function secretMatches(presented: string, storedHash: Buffer): boolean {
+  return constantTimeEqual(sha256(presented), storedHash);
+}
+
+export function secretExpiry(purpose: OneTimeSecretPurpose, now: Date): Date {
+  return new Date(now.getTime() + SECRET_TTL_SECONDS[purpose] * 1000);
+}

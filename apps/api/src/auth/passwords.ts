@@ -1,0 +1,63 @@
+/**
+ * Password hashing.
+ *
+ * Security model
+ * - argon2id with OWASP's minimum parameters: m = 19 MiB, t = 2, p = 1. One hash costs about
+ *   40 ms of one core here, on libuv's thread pool (never the event loop): an attacker with a
+ *   leaked table pays the same per guess, and memory-hardness blunts GPUs.
+ * - Hashes are PHC strings carrying their parameters and a random 16-byte salt; when the
+ *   parameters here change, a successful login rehashes (needsRehash) so stored hashes follow.
+ * - Policy: 8 to 128 characters (128 bounds the work a request can cause), never the account
+ *   email itself. Longer passphrases beat composition rules (NIST 800-63B).
+ * - Unknown accounts are checked against a dummy hash of the same parameters, so a login for
+ *   an unknown email costs the same time as a wrong password (no enumeration by timing).
+ */
+import argon2 from 'argon2';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+const HASH_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, HASH_OPTIONS);
+}
+
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  try {
+    return await argon2.verify(hash, password);
+  } catch {
+    // A malformed stored hash is a failed check, never a 500 that tells the hash apart.
+    return false;
+  }
+}
+
+export function passwordNeedsRehash(hash: string): boolean {
+  return argon2.needsRehash(hash, HASH_OPTIONS);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks the password against the stored hash, or against a dummy hash when there is none
+ * (unknown account, passwordless account), so both paths take the same time.
+ */
+export async function checkPassword(hash: string | null | undefined, password: string) {
+  if (hash) return verifyPassword(hash, password);
+  dummyHash ??= hashPassword('dummy password that no account has');
+  await verifyPassword(await dummyHash, password);
+  return false;
+}
+
+/** The policy beyond length (which the input schema enforces): a message, or null when fine. */
+export function passwordPolicyViolation(password: string, email: string): string | null {
+  if (password.trim().toLowerCase() === email.trim().toLowerCase()) {
+    return 'must not be your email address';
+  }
+  return null;
+}

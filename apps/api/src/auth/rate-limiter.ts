@@ -1,0 +1,70 @@
+/**
+ * Rate limiting on rate-limiter-flexible's Postgres store: the counters live in the shared
+ * database (table `rate_limits`, created by migration 0002), so a limit holds across every
+ * API process, not per process. Keys are `<rule>:<subject>`, the subject an IP address or
+ * the SHA-256 of an email address (no addresses in the table, and always under 255 chars).
+ */
+
+import type pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { sha256 } from '../lib/hash';
+import type { RateLimitName, RateLimitRule } from './rate-limit-rules';
+
+export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+export interface RateLimiter {
+  consume(name: RateLimitName, subject: string): Promise<RateLimitResult>;
+}
+
+/** Subject for a per-address limit: case-insensitive, and no plaintext email in the store. */
+export function emailSubject(email: string): string {
+  return sha256(email.trim().toLowerCase()).toString('hex');
+}
+
+/** Without a client address (in-process calls, a proxy that sent none), all share one bucket. */
+export function ipSubject(ip: string | null): string {
+  return ip ?? 'unknown';
+}
+
+export function createPostgresRateLimiter(
+  pool: pg.Pool,
+  rules: Record<RateLimitName, RateLimitRule>,
+): RateLimiter {
+  const limiters = new Map<RateLimitName, RateLimiterPostgres>();
+
+  function limiterFor(name: RateLimitName): RateLimiterPostgres {
+    let limiter = limiters.get(name);
+    if (!limiter) {
+      const rule = rules[name];
+      limiter = new RateLimiterPostgres({
+        storeClient: pool,
+        tableName: 'rate_limits',
+        tableCreated: true,
+        // The worker's hourly cleanup deletes expired rows; no timers in every API process.
+        clearExpiredByTimeout: false,
+        keyPrefix: name,
+        points: rule.points,
+        duration: rule.seconds,
+      });
+      limiters.set(name, limiter);
+    }
+    return limiter;
+  }
+
+  return {
+    async consume(name, subject) {
+      try {
+        await limiterFor(name).consume(subject);
+        return { ok: true };
+      } catch (error) {
+        if (error instanceof RateLimiterRes) {
+          return {
+            ok: false,
+            retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
+          };
+        }
+        throw error;
+      }
+    },
+  };
+}

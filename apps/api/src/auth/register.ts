@@ -1,0 +1,51 @@
+import { type RequestMeta, recordAuditEvent } from '../audit/audit';
+import type { Deps } from '../deps';
+import { AppError } from '../errors/app-error';
+import { enqueueJob } from '../jobs/queue';
+import { initialRole } from './accounts';
+import { enforceRateLimits } from './limits';
+import { hashPassword } from './passwords';
+import { ipSubject } from './rate-limiter';
+import { type AuthResult, startSession } from './sessions.service';
+import { insertUser } from './users.queries';
+
+export interface RegisterInput {
+  email: string;
+  password: string;
+  name?: string | undefined;
+}
+
+/**
+ * Creates a password account and signs it in. The verification email is enqueued in the
+ * same transaction: it goes out exactly when the account exists.
+ */
+export async function register(
+  deps: Deps,
+  input: RegisterInput,
+  meta: RequestMeta,
+): Promise<AuthResult> {
+  await enforceRateLimits(deps, meta, [['register.ip', ipSubject(meta.ip)]]);
+  const passwordHash = await hashPassword(input.password);
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await insertUser(trx, {
+      email: input.email,
+      name: input.name ?? null,
+      password_hash: passwordHash,
+      role: initialRole(deps.config, input.email),
+    });
+    if (!user) {
+      throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', {
+        fieldErrors: { email: ['is already registered'] },
+      });
+    }
+    await enqueueJob(trx, 'send_email_verification', { userId: user.id });
+    const result = await startSession(trx, deps, { user, method: 'register', meta });
+    await recordAuditEvent(trx, {
+      event: 'auth.register',
+      status: 'success',
+      userId: user.id,
+      meta,
+    });
+    return result;
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Issuing and redeeming one-time secrets (see one-time-secrets.ts for the security model).
+ * Redeeming runs inside the caller's transaction and locks the row, so the action the secret
+ * authorises and its consumption commit together, exactly once.
+ */
+import type { Database, OneTimeSecret, OneTimeSecretPurpose } from '@tollbooth/db';
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors/app-error';
+import type { RandomSource } from '../lib/random';
+import {
+  formatToken,
+  generateLoginCode,
+  generateTokenSecret,
+  LOGIN_CODE_MAX_ATTEMPTS,
+  parseToken,
+  secretExpiry,
+  secretMatches,
+} from './one-time-secrets';
+import {
+  consumeSecret,
+  findPendingCodeForUpdate,
+  findSecretForUpdate,
+  insertOneTimeSecret,
+  recordFailedAttempt,
+  retirePendingSecrets,
+} from './secrets.queries';
+
+type Db = Kysely<Database>;
+type TokenPurpose = Exclude<OneTimeSecretPurpose, 'login_code'>;
+
+interface IssueArgs {
+  purpose: TokenPurpose;
+  email: string;
+  userId: string | null;
+  now: Date;
+  random: RandomSource;
+}
+
+/** A new link token; earlier pending ones of the same purpose for this address stop working. */
+export async function issueToken(db: Db, args: IssueArgs): Promise<string> {
+  const { secret, hash } = generateTokenSecret(args.random);
+  if (args.purpose !== 'oauth_exchange') {
+    await retirePendingSecrets(db, { email: args.email, purpose: args.purpose, at: args.now });
+  }
+  const row = await insertOneTimeSecret(db, {
+    purpose: args.purpose,
+    email: args.email,
+    user_id: args.userId,
+    secret_hash: hash,
+    created_at: args.now,
+    expires_at: secretExpiry(args.purpose, args.now),
+  });
+  return formatToken(row.id, secret);
+}
+
+export async function issueLoginCode(db: Db, args: Omit<IssueArgs, 'purpose'>): Promise<string> {
+  const { code, hash } = generateLoginCode(args.random);
+  await retirePendingSecrets(db, { email: args.email, purpose: 'login_code', at: args.now });
+  await insertOneTimeSecret(db, {
+    purpose: 'login_code',
+    email: args.email,
+    user_id: args.userId,
+    secret_hash: hash,
+    created_at: args.now,
+    expires_at: secretExpiry('login_code', args.now),
+  });
+  return code;
+}
+
+/**
+ * Consumes a link token of the given purpose. Unknown, malformed, used and mismatching tokens
+ * all fail the same way (INVALID_TOKEN); only a genuine but expired token says so, which
+ * tells the holder of a real link to ask for a new one and tells a guesser nothing.
+ */
+export async function redeemToken(
+  db: Db,
+  args: { purpose: TokenPurpose; token: string; now: Date },
+): Promise<OneTimeSecret> {
+  const parsed = parseToken(args.token);
+  const row = parsed ? await findSecretForUpdate(db, parsed.id, args.purpose) : undefined;
+  if (!parsed || !row || !secretMatches(parsed.secret, row.secret_hash) || row.consumed_at) {
+    throw new AppError('INVALID_TOKEN', 'This link is invalid or was already used');
+  }
+  if (row.expires_at <= args.now) {
+    throw new AppError('TOKEN_EXPIRED', 'This link has expired; request a new one');
+  }
+  await consumeSecret(db, row.id, args.now);
+  return row;
+}
+
+export type CodeCheck = { ok: true; secret: OneTimeSecret } | { ok: false };
+
+/**
+ * Checks a login code against the newest pending code for the address. A wrong guess is
+ * recorded (and kills the code at LOGIN_CODE_MAX_ATTEMPTS); the caller must commit the
+ * transaction even then, and only afterwards report INVALID_CODE.
+ */
+export async function checkLoginCode(
+  db: Db,
+  args: { email: string; code: string; now: Date },
+): Promise<CodeCheck> {
+  const row = await findPendingCodeForUpdate(db, args.email);
+  if (!row || row.expires_at <= args.now) return { ok: false };
+  if (!secretMatches(args.code, row.secret_hash)) {
+    await recordFailedAttempt(db, row.id, LOGIN_CODE_MAX_ATTEMPTS, args.now);
+    return { ok: false };
+  }
+  await consumeSecret(db, row.id, args.now);
+  return { ok: true, secret: row };
+}

@@ -1,0 +1,99 @@
+import type { Database, NewUser, User, UserUpdate } from '@tollbooth/db';
+import { type Kysely, sql } from 'kysely';
+
+type Db = Kysely<Database>;
+
+/** Emails are stored trimmed and lower-cased; this is the one place that decides how. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', normalizeEmail(email))
+    .executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks the row: callers that check then change a user (password, status) serialise. */
+export function findUserByIdForUpdate(db: Db, id: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Inserts unless the email is taken (case-insensitively); undefined when it was. Never
+ * raises on the race of two registrations of one email: the unique index decides.
+ */
+export function insertUser(db: Db, user: NewUser): Promise<User | undefined> {
+  return db
+    .insertInto('users')
+    .values({ ...user, email: normalizeEmail(user.email) })
+    .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function updateUser(db: Db, id: string, changes: UserUpdate): Promise<User | undefined> {
+  return db
+    .updateTable('users')
+    .set(changes)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Promotes by email; false when no such account. */
+export async function setUserRole(db: Db, email: string, role: 'user' | 'admin') {
+  const result = await db
+    .updateTable('users')
+    .set({ role })
+    .where(sql<string>`lower(email)`, '=', normalizeEmail(email))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * The one round trip of an authenticated request: the caller's user row, provided the
+ * session named by the access token is still live and the account active. Revoking a
+ * session therefore takes effect at once, not when its access token expires.
+ */
+export function findActiveUserForSession(db: Db, userId: string, sessionId: string) {
+  return db
+    .selectFrom('users')
+    .innerJoin('sessions', 'sessions.user_id', 'users.id')
+    .selectAll('users')
+    .where('users.id', '=', userId)
+    .where('users.status', '=', 'active')
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export function findOAuthAccount(db: Db, provider: string, providerAccountId: string) {
+  return db
+    .selectFrom('oauth_accounts')
+    .selectAll()
+    .where('provider', '=', provider)
+    .where('provider_account_id', '=', providerAccountId)
+    .executeTakeFirst();
+}
+
+export async function linkOAuthAccount(
+  db: Db,
+  link: { provider: string; providerAccountId: string; userId: string },
+): Promise<void> {
+  await db
+    .insertInto('oauth_accounts')
+    .values({
+      provider: link.provider,
+      provider_account_id: link.providerAccountId,
+      user_id: link.userId,
+    })
+    .onConflict((oc) => oc.columns(['provider', 'provider_account_id']).doNothing())
+    .execute();
+}

@@ -1,0 +1,44 @@
+/**
+ * Enqueueing background jobs (graphile-worker) inside the caller's transaction.
+ *
+ * `graphile_worker.add_job` is a plain SQL function, so a job added through the same
+ * connection as the change that causes it commits or rolls back with that change: an email
+ * is never sent for a registration that rolled back, and never lost for one that committed.
+ * Payloads carry ids and addresses only; secrets (tokens, codes) are created by the job
+ * itself, so none ever sits in the queue table.
+ */
+import type { Database } from '@tollbooth/db';
+import { type Kysely, sql } from 'kysely';
+
+/** Every task and its payload; the worker's task list is typed against this. */
+export interface JobPayloads {
+  send_email_verification: { userId: string };
+  send_password_reset: { email: string };
+  send_login_code: { email: string };
+  send_magic_link: { email: string };
+  send_password_changed: { userId: string };
+  send_oauth_welcome: { userId: string; provider: string };
+  /** Also run by cron, whose payload carries `_cron` details. */
+  cleanup_auth_rows: Record<string, unknown>;
+}
+
+export type JobName = keyof JobPayloads;
+
+/**
+ * Mail that is not out after this many tries (graphile-worker backs off exponentially,
+ * about 1.5 hours in total) is not worth sending: codes and links have expired by then.
+ */
+const DEFAULT_MAX_ATTEMPTS = 8;
+
+export async function enqueueJob<Name extends JobName>(
+  db: Kysely<Database>,
+  name: Name,
+  payload: JobPayloads[Name],
+  options: { maxAttempts?: number } = {},
+): Promise<void> {
+  await sql`select graphile_worker.add_job(
+    ${name}::text,
+    ${JSON.stringify(payload)}::json,
+    max_attempts => ${options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::int
+  )`.execute(db);
+}

@@ -1,0 +1,76 @@
+/**
+ * Running the job queue: a long-lived runner (in-process in `pnpm dev`, its own process in
+ * production via `pnpm worker`), a one-shot drain for tests and scripts, and the schema
+ * installer. graphile-worker keeps its tables in the `graphile_worker` schema and migrates
+ * them itself; we run that next to our own migrations.
+ */
+import { run, runMigrations, runOnce, Logger as WorkerLogger } from 'graphile-worker';
+import type pg from 'pg';
+import type { Logger } from '../lib/logger';
+import { createTaskList, type TaskDeps } from './tasks';
+
+/** Expired one-time secrets and rate-limit rows go once an hour. */
+const CRONTAB = '17 * * * * cleanup_auth_rows';
+
+/** Two cores: a couple of concurrent mail sends keep SMTP latency off the critical path. */
+const WORKER_CONCURRENCY = 2;
+
+function workerLogger(logger: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const line = { scope: scope.taskIdentifier ?? scope.label, jobId: scope.jobId, ...meta };
+    if (level === 'error') logger.error(line, message);
+    else if (level === 'warning') logger.warn(line, message);
+    else if (level === 'info') logger.info(line, message);
+    else logger.debug(line, message);
+  });
+}
+
+export type WorkerDeps = TaskDeps & { pool: pg.Pool };
+
+const guardedPools = new WeakSet<pg.Pool>();
+
+/**
+ * A pooled client that loses its connection emits 'error'; unhandled, that crashes the
+ * process. The worker holds clients for long (LISTEN), so it insists on handlers: add them
+ * once per pool.
+ */
+function guardPool(pool: pg.Pool, logger: Logger): pg.Pool {
+  if (guardedPools.has(pool)) return pool;
+  guardedPools.add(pool);
+  if (pool.listenerCount('error') === 0) {
+    pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  }
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error }, 'database connection failed'));
+  });
+  return pool;
+}
+
+export async function installJobQueue(pool: pg.Pool, logger: Logger): Promise<void> {
+  await runMigrations({ pgPool: guardPool(pool, logger), logger: workerLogger(logger) });
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const runner = await run({
+    pgPool: guardPool(deps.pool, deps.logger),
+    taskList: createTaskList(deps),
+    crontab: CRONTAB,
+    concurrency: WORKER_CONCURRENCY,
+    noHandleSignals: true,
+    logger: workerLogger(deps.logger),
+  });
+  return { stop: () => runner.stop() };
+}
+
+/** Runs every job that is due now, then returns: tests call this instead of waiting. */
+export async function drainJobs(deps: WorkerDeps): Promise<void> {
+  await runOnce({
+    pgPool: guardPool(deps.pool, deps.logger),
+    taskList: createTaskList(deps),
+    logger: workerLogger(deps.logger),
+  });
+}
