@@ -1,0 +1,275 @@
+// `createStripeEmulator(options)`: one emulator instance — state, clock, webhook dispatcher and
+// HTTP server — wired together. In-process use (tests) and the CLI (bin/start.ts) both go
+// through here. Point the official SDK at it with
+// `new Stripe(emulator.secretKey, emulator.stripeConfig)`.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runDueWork } from './billing/scheduler.ts';
+import { createSystemClock, type EmulatorClock } from './clock.ts';
+import type { DunningPolicy, EmulatorContext, EmulatorSettings } from './context.ts';
+import {
+  type CheckoutCompletion,
+  type CompleteCheckoutOptions,
+  createOperations,
+} from './control/operations.ts';
+import { createControlHandler } from './control/routes.ts';
+import type { CardDecline } from './errors.ts';
+import { API_VERSION, EventLog } from './events.ts';
+import { createApiHandler } from './http/api.ts';
+import type { ExpandSources } from './http/expand.ts';
+import { toJson } from './json.ts';
+import type { TestCardName } from './objects/test-cards.ts';
+import { handleCheckoutPage } from './pages/checkout.ts';
+import { handleInvoicePage } from './pages/invoice.ts';
+import { handlePortalPage } from './pages/portal.ts';
+import { loadState, saveState } from './persistence.ts';
+import { createApiRouter } from './resources/index.ts';
+import { createHttpServer } from './server.ts';
+import { createStore, findById } from './store.ts';
+import {
+  type DeliveryAttempt,
+  type DeliverySwitches,
+  NO_SWITCHES,
+  WebhookDispatcher,
+} from './webhooks/delivery.ts';
+
+/** Test-mode looking, obviously not a real key. */
+export const DEFAULT_SECRET_KEY = 'sk_test_emulator_0000000000000000';
+/** Fixed so a dev `.env` can name it; pass your own for anything shared. */
+export const DEFAULT_WEBHOOK_SECRET = 'whsec_emulator_0000000000000000000000000000';
+/** stripe-mock's port, so tooling that knows one finds the other. */
+export const DEFAULT_PORT = 12111;
+
+/** Roughly Stripe's spacing, compressed from three days into about an hour. */
+const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000];
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_DUNNING: DunningPolicy = { retryDays: [3, 5, 7], finalAction: 'cancel' };
+
+export interface StripeEmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  secretKey?: string;
+  webhookSecret?: string;
+  /** Webhook endpoints, like `stripe listen --forward-to`. */
+  forwardTo?: string | string[];
+  /** Base URL of the hosted pages as a browser sees it; defaults to http://host:port. */
+  publicUrl?: string;
+  /** Defaults to real time plus whatever the clock has been advanced by. */
+  clock?: EmulatorClock;
+  /** Where to keep state between runs; in memory only when unset. */
+  statePath?: string;
+  webhooks?: { retryDelaysMs?: number[]; timeoutMs?: number; switches?: Partial<DeliverySwitches> };
+  dunning?: Partial<DunningPolicy>;
+  /** Run due billing work on a timer as real time passes (the CLI uses 1000 ms). Off by default. */
+  tickIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface StripeEmulator {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly secretKey: string;
+  readonly webhookSecret: string;
+  readonly apiVersion: string;
+  /** Spread into the SDK's config: `new Stripe(key, { ...emulator.stripeConfig })`. */
+  readonly stripeConfig: { host: string; port: number; protocol: 'http' };
+  readonly clock: {
+    now(): number;
+    advance(seconds: number): { now: number; steps: number };
+    advanceTo(timestamp: number): { now: number; steps: number };
+  };
+  readonly webhooks: {
+    addEndpoint(url: string, secret?: string): void;
+    setSwitches(switches: Partial<DeliverySwitches>): DeliverySwitches;
+    settled(): Promise<void>;
+    attempts(): readonly DeliveryAttempt[];
+  };
+  completeCheckout(sessionId: string, options?: CompleteCheckoutOptions): CheckoutCompletion;
+  failCheckout(sessionId: string, card?: TestCardName): CardDecline;
+  attachCard(customerId: string, card?: TestCardName, makeDefault?: boolean): string;
+  /** A card that attaches but declines every charge (4000 0000 0000 0341), made the default. */
+  attachDecliningCard(customerId: string): string;
+}
+
+export function createStripeEmulator(options: StripeEmulatorOptions = {}): StripeEmulator {
+  const log = options.log ?? (() => {});
+  const host = options.host ?? '127.0.0.1';
+  const secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
+  const webhookSecret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
+  const clock = options.clock ?? createSystemClock();
+  const store = createStore();
+  const settings: EmulatorSettings = {
+    publicUrl: options.publicUrl ?? '',
+    dunning: { ...DEFAULT_DUNNING, ...options.dunning },
+    checkoutSessionLifetimeSeconds: 24 * 60 * 60,
+  };
+  const dispatcher = new WebhookDispatcher({
+    retryDelaysMs: options.webhooks?.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    switches: { ...NO_SWITCHES, ...options.webhooks?.switches },
+    log,
+    onDelivered(event) {
+      const stored = store.events.get(event.id);
+      if (stored && stored.pending_webhooks > 0) stored.pending_webhooks -= 1;
+    },
+  });
+  const forwardTo = options.forwardTo === undefined ? [] : [options.forwardTo].flat();
+  for (const url of forwardTo) dispatcher.endpoints.push({ url, secret: webhookSecret });
+  const events = new EventLog(
+    store,
+    clock,
+    () => dispatcher.endpoints.length,
+    (event) => dispatcher.enqueue(event),
+  );
+  const ctx: EmulatorContext = { store, clock, events, settings };
+  if (options.statePath) loadState(options.statePath, store, clock);
+
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveNow = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (options.statePath) saveState(options.statePath, store, clock);
+  };
+  const catchUp = () => {
+    runDueWork(ctx, clock.now(), false);
+  };
+  const afterChange = () => {
+    dispatcher.flush();
+    if (options.statePath && !saveTimer) saveTimer = setTimeout(saveNow, 50);
+  };
+  const operations = createOperations(ctx, { before: catchUp, after: afterChange });
+  const expandSources: ExpandSources = {
+    byId(id) {
+      const found = findById(store, id);
+      return found ? toJson(found) : undefined;
+    },
+    virtual(owner, field) {
+      if (
+        owner.object !== 'checkout.session' ||
+        field !== 'line_items' ||
+        typeof owner.id !== 'string'
+      )
+        return undefined;
+      const data = store.checkoutLineItems.get(owner.id) ?? [];
+      return toJson({
+        object: 'list',
+        data,
+        has_more: false,
+        url: `/v1/checkout/sessions/${owner.id}/line_items`,
+      });
+    },
+  };
+  const pageAction = () => afterChange();
+  const server: Server = createHttpServer({
+    api: createApiHandler({
+      secretKey,
+      router: createApiRouter(ctx),
+      context: ctx,
+      expandSources,
+      beforeRequest: catchUp,
+      afterRequest: afterChange,
+      log,
+    }),
+    control: createControlHandler({
+      secretKey,
+      webhookSecret,
+      context: ctx,
+      operations,
+      dispatcher,
+    }),
+    checkoutPage: (req, res, id) => handleCheckoutPage(ctx, req, res, id, pageAction),
+    portalPage: (req, res, id) => handlePortalPage(ctx, req, res, id, pageAction),
+    invoicePage: (req, res, id) => handleInvoicePage(ctx, req, res, id, pageAction),
+    index: () => ({
+      name: '@tollbooth/stripe-emulator',
+      api_version: API_VERSION,
+      now: clock.now(),
+    }),
+    log,
+  });
+
+  let port: number | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  const listening = () => {
+    if (port === undefined) throw new Error('stripe-emulator: call start() first');
+    return port;
+  };
+
+  return {
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 0, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address: AddressInfo | string | null = server.address();
+      port = typeof address === 'object' && address ? address.port : options.port;
+      const browserHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      settings.publicUrl ||= `http://${browserHost}:${listening()}`;
+      if (options.tickIntervalMs) {
+        ticker = setInterval(() => {
+          catchUp();
+          afterChange();
+        }, options.tickIntervalMs);
+        ticker.unref();
+      }
+    },
+    async stop() {
+      if (ticker) clearInterval(ticker);
+      dispatcher.stop();
+      if (options.statePath) saveNow();
+      if (!server.listening) return;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+    get url() {
+      return `http://${host}:${listening()}`;
+    },
+    host,
+    get port() {
+      return listening();
+    },
+    secretKey,
+    webhookSecret,
+    apiVersion: API_VERSION,
+    get stripeConfig() {
+      return { host, port: listening(), protocol: 'http' as const };
+    },
+    clock: {
+      now: () => clock.now(),
+      advance: (seconds) => operations.advanceClockTo(clock.now() + seconds),
+      advanceTo: (timestamp) => operations.advanceClockTo(timestamp),
+    },
+    webhooks: {
+      addEndpoint: (url, secret = webhookSecret) => {
+        dispatcher.endpoints.push({ url, secret });
+      },
+      setSwitches: (switches) => dispatcher.setSwitches(switches),
+      settled: () => dispatcher.settled(),
+      attempts: () => dispatcher.attempts,
+    },
+    completeCheckout: (sessionId, checkoutOptions) =>
+      operations.completeCheckout(sessionId, checkoutOptions),
+    failCheckout: (sessionId, card) => operations.failCheckout(sessionId, card),
+    attachCard: (customerId, card = 'visa', makeDefault = true) =>
+      operations.attachCard(customerId, card, makeDefault),
+    attachDecliningCard: (customerId) =>
+      operations.attachCard(customerId, 'chargeCustomerFail', true),
+  };
+}
+
+export async function startStripeEmulator(
+  options: StripeEmulatorOptions = {},
+): Promise<StripeEmulator> {
+  const emulator = createStripeEmulator(options);
+  await emulator.start();
+  return emulator;
+}
