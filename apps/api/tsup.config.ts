@@ -10,6 +10,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     server: 'src/server.ts',
+    worker: 'src/worker.ts',
     migrate: '../../packages/db/bin/migrate.ts',
   },
   format: ['esm'],

@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { type Config, ConfigError, parseConfig } from './config';
 import { createDeps } from './deps';
 import { listen } from './http-server';
+import { installJobQueue, type RunningWorker, startWorker } from './jobs/worker';
 import { createLogger } from './lib/logger';
 
 interface Owned {
@@ -53,6 +54,13 @@ async function main(): Promise<void> {
   }
 
   const { deps, close: closeDeps } = createDeps(config, { logger: bootLogger });
+  // Requests enqueue jobs, so the queue's schema must exist before the first one (idempotent:
+  // one query when it is current).
+  await installJobQueue(deps.pool, bootLogger);
+  // Dev runs the worker in-process (one command); production runs `pnpm worker` separately.
+  const worker: RunningWorker | undefined = config.workerInProcess
+    ? await startWorker(deps)
+    : undefined;
   const app = createApp(deps);
   const server = await listen(app, { port: config.port, host: config.host });
   bootLogger.info(
@@ -66,6 +74,7 @@ async function main(): Promise<void> {
     shuttingDown = true;
     bootLogger.info({ signal }, 'shutting down');
     await server.close(config.shutdownTimeoutMs);
+    await worker?.stop();
     await closeDeps();
     await owned?.stop();
     bootLogger.info('stopped');

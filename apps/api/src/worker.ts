@@ -1,0 +1,46 @@
+/**
+ * `pnpm worker`: the job worker as its own process (production, a Render worker service).
+ * Same config and dependencies as the API; runs mail and housekeeping jobs until SIGTERM,
+ * then lets running jobs finish before exiting.
+ */
+import { ConfigError, parseConfig } from './config';
+import { createDeps } from './deps';
+import { startWorker } from './jobs/worker';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!config.databaseUrl) {
+    console.error('Invalid configuration: DATABASE_URL is required for the worker');
+    process.exit(1);
+  }
+  const { deps, close } = createDeps(config);
+  const worker = await startWorker(deps);
+  deps.logger.info('job worker started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'job worker stopping');
+    await worker.stop();
+    await close();
+    deps.logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
