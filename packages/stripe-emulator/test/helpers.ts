@@ -138,3 +138,10 @@ export async function stripeError(request: Promise<unknown>): Promise<Stripe.err
   }
   throw new Error('expected the request to fail with a StripeError');
 }
+
+/** customers.retrieve may return a DeletedCustomer; the tests only ever expect a live one. */
+export async function liveCustomer(stripe: Stripe, id: string): Promise<Stripe.Customer> {
+  const customer = await stripe.customers.retrieve(id);
+  if (customer.deleted) throw new Error(`customer ${id} is deleted`);
+  return customer;
+}

@@ -87,7 +87,12 @@ function render(ctx: EmulatorContext, sessionId: string, error?: string): string
     (subscription) =>
       idOf(subscription.customer) === customer.id && subscription.status !== 'canceled',
   );
-  const defaultCard = customer.invoice_settings.default_payment_method;
+  // Checkout puts the card on the subscription, not on the customer: show whichever is set.
+  const defaultCard =
+    customer.invoice_settings.default_payment_method ??
+    subscriptions.find((subscription) => subscription.default_payment_method)
+      ?.default_payment_method ??
+    null;
   const card = defaultCard ? ctx.store.paymentMethods.get(idOf(defaultCard)) : undefined;
   const invoices = [...ctx.store.invoices.values()]
     .filter((invoice) => invoice.customer === customer.id && invoice.status !== 'draft')
