@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type PublicError, toPublicError } from '../errors/error-shape';
 import type { AppEnv } from './app-env';
 
@@ -16,10 +17,12 @@ export function errorResponse(c: Context<AppEnv>, error: PublicError | unknown) 
     },
   };
   // Through the context, so headers prepared by middleware (request id, CORS) are kept.
-  return c.newResponse(JSON.stringify(body), {
-    status: publicError.httpStatus,
-    headers: { 'content-type': 'application/json' },
-  });
+  return c.json(body, isErrorStatus(publicError.httpStatus) ? publicError.httpStatus : 500);
+}
+
+/** Error statuses are 4xx/5xx, all of which carry a body: narrows the number for Hono. */
+function isErrorStatus(status: number): status is ContentfulStatusCode {
+  return Number.isInteger(status) && status >= 400 && status <= 599;
 }
 
 function isPublicError(value: unknown): value is PublicError {
