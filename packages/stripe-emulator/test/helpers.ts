@@ -41,6 +41,8 @@ export interface Receiver {
   rejected: number;
   /** Every request received, verified or not. */
   requests: number;
+  /** The Stripe-Signature header of every request. */
+  signatures: string[];
   close(): Promise<void>;
 }
 
@@ -53,11 +55,12 @@ async function rawBody(req: IncomingMessage): Promise<string> {
 
 /**
  * A webhook endpoint like Tollbooth's: raw body → constructEvent → 2xx. `status(n)` picks the
- * answer to the n-th request (1-based), to simulate a failing receiver.
+ * answer to the n-th request (1-based) — an HTTP status, or 'hang' to never answer — to
+ * simulate a failing receiver.
  */
 export async function startReceiver(
   secret: string,
-  status: (n: number) => number = () => 200,
+  status: (n: number) => number | 'hang' = () => 200,
 ): Promise<Receiver> {
   const verifier = new Stripe('sk_test_receiver');
   const receiver: Receiver = {
@@ -65,25 +68,26 @@ export async function startReceiver(
     events: [],
     rejected: 0,
     requests: 0,
+    signatures: [],
     close: async () => {},
   };
   const server = createServer(async (req, res) => {
     receiver.requests += 1;
-    const n = receiver.requests;
+    const code = status(receiver.requests);
     const body = await rawBody(req);
+    const signature = String(req.headers['stripe-signature']);
+    receiver.signatures.push(signature);
+    let event: Stripe.Event;
     try {
-      const event = verifier.webhooks.constructEvent(
-        body,
-        String(req.headers['stripe-signature']),
-        secret,
-      );
-      const code = status(n);
-      if (code < 300) receiver.events.push(event);
-      res.writeHead(code).end();
+      event = verifier.webhooks.constructEvent(body, signature, secret);
     } catch {
       receiver.rejected += 1;
       res.writeHead(400).end();
+      return;
     }
+    if (code === 'hang') return;
+    if (code < 300) receiver.events.push(event);
+    res.writeHead(code).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address: AddressInfo | string | null = server.address();
