@@ -7,7 +7,9 @@ import type { Kysely } from 'kysely';
 import { type RequestMeta, recordAuditEvent } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
+import { enforceRateLimits } from './limits';
 import { type PublicUser, toPublicUser } from './public-user';
+import { ipSubject } from './rate-limiter';
 import {
   formatRefreshToken,
   newRefreshSecret,
@@ -116,9 +118,10 @@ type RefreshOutcome =
  * one transaction and the error thrown after it.
  */
 export async function refreshSession(
-  deps: SessionDeps,
+  deps: SessionDeps & Pick<Deps, 'rateLimiter'>,
   args: { refreshToken: string; meta: RequestMeta },
 ): Promise<AuthResult> {
+  await enforceRateLimits(deps, args.meta, [['refresh.ip', ipSubject(args.meta.ip)]]);
   const parsed = parseRefreshToken(args.refreshToken);
   if (!parsed) throw new AppError('INVALID_REFRESH_TOKEN', 'Sign in again');
   const now = deps.clock.now();

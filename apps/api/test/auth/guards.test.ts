@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createTestDatabase } from '@tollbooth/db/vitest';
+import { describe, expect, it } from 'vitest';
+import { adminProcedure, protectedProcedure, router } from '../../src/trpc/procedures';
+import { appRouter } from '../../src/trpc/root';
+import { createTestApp } from '../harness';
+import { newEmail, registerAccount } from '../support/accounts';
+import { readTrpcBody } from '../support/http';
+
+const run = promisify(execFile);
+
+/** The real router plus two probes guarded like real procedures would be. */
+const guardedRouter = router({
+  auth: appRouter.auth,
+  probe: router({
+    member: protectedProcedure.query(({ ctx }) => ({ userId: ctx.caller.user.id })),
+    admin: adminProcedure.query(() => 'secret admin data'),
+  }),
+});
+
+describe('procedure guards', () => {
+  it('protectedProcedure answers 401 UNAUTHENTICATED without a token and passes the caller with one', async () => {
+    const t = await createTestApp({ router: guardedRouter });
+    const account = await registerAccount(t);
+
+    const anonymous = await t.fetch('http://tollbooth.test/trpc/probe.member');
+    expect(anonymous.status).toBe(401);
+
+    const ok = await t.fetch('http://tollbooth.test/trpc/probe.member', {
+      headers: { authorization: `Bearer ${account.accessToken}` },
+    });
+    expect((await readTrpcBody(ok)).result?.data).toEqual({ userId: account.user.id });
+  });
+
+  it('adminProcedure answers 403 FORBIDDEN to a signed-in user who is not an admin', async () => {
+    const t = await createTestApp({ router: guardedRouter });
+    const account = await registerAccount(t);
+
+    const response = await t.fetch('http://tollbooth.test/trpc/probe.admin', {
+      headers: { authorization: `Bearer ${account.accessToken}` },
+    });
+
+    expect(response.status).toBe(403);
+    expect(await response.text()).not.toContain('secret admin data');
+  });
+
+  it('makes accounts listed in ADMIN_EMAILS admins, at registration and at sign-in', async () => {
+    const boss = newEmail('boss');
+    const t = await createTestApp({
+      router: guardedRouter,
+      env: { ADMIN_EMAILS: boss.toUpperCase() },
+    });
+
+    const registered = await registerAccount(t, { email: boss });
+    expect(registered.user.role).toBe('admin');
+    const response = await t.fetch('http://tollbooth.test/trpc/probe.admin', {
+      headers: { authorization: `Bearer ${registered.accessToken}` },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('promotes an existing account with `pnpm admin:promote <email>`', async () => {
+    const databaseUrl = await createTestDatabase();
+    const t = await createTestApp({ databaseUrl, router: guardedRouter });
+    const account = await registerAccount(t);
+    const apiDir = fileURLToPath(new URL('../..', import.meta.url));
+
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/scripts/promote-admin.ts', account.email],
+      {
+        cwd: apiDir,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: databaseUrl },
+      },
+    );
+    expect(stdout).toContain('is now an admin');
+
+    const login = await t
+      .client()
+      .auth.login.mutate({ email: account.email, password: account.password });
+    expect(login.user.role).toBe('admin');
+    const unknown = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/scripts/promote-admin.ts', newEmail()],
+      {
+        cwd: apiDir,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: databaseUrl },
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('No account') });
+  });
+
+  it.each(['auth.me', 'auth.sessions.list'])('%s needs a signed-in caller', async (path) => {
+    const t = await createTestApp();
+
+    const response = await t.fetch(`http://tollbooth.test/trpc/${path}`);
+
+    expect(response.status).toBe(401);
+  });
+
+  it.each([
+    'auth.logout',
+    'auth.updateProfile',
+    'auth.changePassword',
+    'auth.deactivate',
+    'auth.requestEmailVerification',
+    'auth.sessions.revoke',
+  ])('%s needs a signed-in caller', async (path) => {
+    const t = await createTestApp();
+
+    const response = await t.fetch(`http://tollbooth.test/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    expect(response.status).toBe(401);
+  });
+});
