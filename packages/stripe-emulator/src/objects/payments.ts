@@ -8,7 +8,10 @@ import type { Complete } from './shapes.ts';
 import type { TestCard } from './test-cards.ts';
 
 export type EmulatedPaymentMethod = Complete<Stripe.PaymentMethod, 'allow_redisplay' | 'card'>;
-export type EmulatedPaymentIntent = Complete<Stripe.PaymentIntent, 'amount_details'>;
+export type EmulatedPaymentIntent = Complete<
+  Stripe.PaymentIntent,
+  'amount_details' | 'transfer_data'
+>;
 export type EmulatedCharge = Complete<Stripe.Charge, 'refunds'>;
 export type EmulatedRefund = Complete<Stripe.Refund, 'destination_details'>;
 
@@ -124,6 +127,7 @@ export function buildPaymentIntent(
     statement_descriptor: null,
     statement_descriptor_suffix: null,
     status: 'requires_payment_method',
+    transfer_data: null,
     transfer_group: null,
   };
 }
