@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordPolicyViolation } from './passwords';
 
+/** Free text that is stored: PostgreSQL text cannot hold NUL, so refuse it at the edge. */
+const ZStoredText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), { error: 'must not contain NUL characters' });
+
 export const ZEmail = z
   .string()
   .trim()
@@ -25,7 +34,7 @@ export const ZRegisterInput = z
   .object({
     email: ZEmail,
     password: ZPassword,
-    name: z.string().trim().min(1).max(200).optional(),
+    name: ZStoredText(200).optional(),
     cookie: ZCookieMode,
   })
   .superRefine((input, ctx) => {
@@ -48,7 +57,7 @@ export const ZRefreshInput = z
   .optional();
 
 export const ZUpdateProfileInput = z.object({
-  name: z.string().trim().min(1).max(200).nullable().optional(),
+  name: ZStoredText(200).nullable().optional(),
   imageUrl: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .max(2048)

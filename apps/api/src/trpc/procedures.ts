@@ -23,7 +23,12 @@ export function requestMeta(ctx: {
   ip: string | null;
   userAgent: string | null;
 }): RequestMeta {
-  return { requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent };
+  // NUL cannot be stored in PostgreSQL text; a header carrying one must not turn into a 500.
+  return {
+    requestId: ctx.requestId,
+    ip: ctx.ip?.replaceAll('\u0000', '') ?? null,
+    userAgent: ctx.userAgent?.replaceAll('\u0000', '') ?? null,
+  };
 }
 
 /** Anyone may call. */
