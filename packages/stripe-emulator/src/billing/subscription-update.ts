@@ -13,14 +13,13 @@ import type { LineFields } from '../objects/invoice.ts';
 import type { EmulatedPaymentMethod } from '../objects/payments.ts';
 import type { EmulatedSubscription } from '../objects/subscription.ts';
 import { collectInvoice, draftInvoice, finalizeInvoice } from './invoicing.ts';
+import { applyItemStates, itemStates } from './items.ts';
 import { idOf } from './lookup.ts';
 import { nextBoundary } from './periods.ts';
 import { type ItemState, prorationLine } from './proration.ts';
 import {
-  applyItemStates,
   assertSameInterval,
   currentPeriod,
-  itemStates,
   lineFromPending,
   periodLines,
   recurringOf,

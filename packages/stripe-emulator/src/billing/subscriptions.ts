@@ -15,7 +15,6 @@ import {
   buildSubscriptionItem,
   type EmulatedSubscription,
   newSubscriptionId,
-  planFromPrice,
 } from '../objects/subscription.ts';
 import type { PendingInvoiceLine } from '../store.ts';
 import {
@@ -26,7 +25,6 @@ import {
   productName,
 } from './invoicing.ts';
 import { nextBoundary } from './periods.ts';
-import type { ItemState } from './proration.ts';
 
 export interface NewItem {
   price: Stripe.Price;
@@ -220,45 +218,4 @@ export function endSubscription(
     if (invoice.subscription === subscription.id) invoice.next_payment_attempt = null;
   }
   ctx.events.emit('customer.subscription.deleted', subscription);
-}
-
-/** Converts the current items into the state used for proration arithmetic. */
-export function itemStates(subscription: Stripe.Subscription): ItemState[] {
-  return subscription.items.data.map((item) => ({
-    subscriptionItem: item.id,
-    price: item.price,
-    quantity: item.quantity ?? 1,
-  }));
-}
-
-export function applyItemStates(
-  subscription: EmulatedSubscription,
-  states: ItemState[],
-  period: { start: number; end: number },
-  now: number,
-): void {
-  const byId = new Map(subscription.items.data.map((item) => [item.id, item]));
-  subscription.items.data = states.map((state) => {
-    const existing = byId.get(state.subscriptionItem);
-    if (!existing) {
-      const created = buildSubscriptionItem(now, {
-        subscription: subscription.id,
-        price: state.price,
-        quantity: state.quantity,
-        periodStart: period.start,
-        periodEnd: period.end,
-        metadata: {},
-      });
-      state.subscriptionItem = created.id;
-      return created;
-    }
-    return {
-      ...existing,
-      price: state.price,
-      plan: planFromPrice(state.price),
-      quantity: state.quantity,
-      current_period_start: period.start,
-      current_period_end: period.end,
-    };
-  });
 }

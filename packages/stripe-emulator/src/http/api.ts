@@ -17,7 +17,7 @@ import { type ExpandSources, expand } from './expand.ts';
 import { type FormObject, parseForm } from './form.ts';
 import { fingerprintOf, IdempotencyStore } from './idempotency.ts';
 import { Params } from './params.ts';
-import { readBody, sendJson } from './respond.ts';
+import { BodyTooLargeError, readBody, sendJson } from './respond.ts';
 import type { Router } from './router.ts';
 
 export interface ApiPipelineOptions {
@@ -82,6 +82,13 @@ export function createApiHandler(options: ApiPipelineOptions) {
     } catch (error) {
       if (error instanceof StripeApiError) {
         sendJson(res, error.status, JSON.stringify({ error: error.body }), headers);
+        return;
+      }
+      if (error instanceof BodyTooLargeError) {
+        const body = {
+          error: { type: 'invalid_request_error', message: 'Request body too large.' },
+        };
+        sendJson(res, 413, JSON.stringify(body), headers);
         return;
       }
       options.log(`[stripe-emulator] ${method} ${url.pathname} failed: ${String(error)}`);

@@ -13,56 +13,21 @@ import {
 import type { EmulatorContext } from '../context.ts';
 import { invalidRequest, parameterMissing } from '../errors.ts';
 import { paginate, readPage } from '../http/list.ts';
-import { applyMetadata, type Params } from '../http/params.ts';
+import { applyMetadata } from '../http/params.ts';
 import { pathParam, type Router } from '../http/router.ts';
-import { buildPrice, buildProduct } from '../objects/catalog.ts';
 import { buildCheckoutSession, buildLineItem, newCheckoutSessionId } from '../objects/checkout.ts';
 import { newestFirst } from '../store.ts';
-import { readRecurring } from './catalog.ts';
-import { readCurrency, readEmail, readUrl } from './fields.ts';
+import {
+  createInlinePrice,
+  type InlinePrice,
+  type LineInput,
+  readLineItems,
+} from './checkout-line-items.ts';
+import { readEmail, readUrl } from './fields.ts';
 
 /** Stripe accepts expires_at between 30 minutes and 24 hours from now. */
 const MIN_EXPIRY_SECONDS = 30 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
-
-type InlinePrice = ReturnType<typeof readInlinePrice>;
-type LineInput = { quantity: number; param: string } & (
-  | { kind: 'price'; price: string }
-  | { kind: 'inline'; inline: InlinePrice }
-);
-
-function readLineItems(p: Params): LineInput[] {
-  const items = p.array('line_items');
-  if (!items || items.length === 0) throw parameterMissing('line_items');
-  return items.map((item, index) => {
-    const param = `line_items[${index}]`;
-    const quantity = item.integer('quantity');
-    if (quantity === undefined) throw parameterMissing(`${param}[quantity]`);
-    if (quantity < 1)
-      throw invalidRequest('Quantity must be at least 1.', { param: `${param}[quantity]` });
-    const price = item.string('price');
-    if (price) return { kind: 'price', price, quantity, param: `${param}[price]` };
-    const data = item.object('price_data');
-    if (!data) throw parameterMissing(`${param}[price]`);
-    return {
-      kind: 'inline',
-      inline: readInlinePrice(data),
-      quantity,
-      param: `${param}[price_data]`,
-    };
-  });
-}
-
-/** `price_data` creates an inactive one-off price, as Stripe does for inline prices. */
-function readInlinePrice(data: Params) {
-  const currency = readCurrency(data);
-  const unitAmount = data.integer('unit_amount');
-  if (unitAmount === undefined) throw parameterMissing(`${data.name('unit_amount')}`);
-  const product = data.string('product');
-  const productName = data.object('product_data')?.requiredString('name');
-  if (!product && !productName) throw parameterMissing(data.name('product'));
-  return { currency, unitAmount, product, productName, recurring: readRecurring(data) };
-}
 
 export function registerCheckoutRoutes(router: Router, ctx: EmulatorContext): void {
   router.post('/v1/checkout/sessions', (p) => {
@@ -240,35 +205,4 @@ export function registerCheckoutRoutes(router: Router, ctx: EmulatorContext): vo
       return paginate(items, page, `/v1/checkout/sessions/${session.id}/line_items`, 'line_item');
     };
   });
-}
-
-function createInlinePrice(ctx: EmulatorContext, now: number, data: InlinePrice): Stripe.Price {
-  let productId = data.product;
-  if (!productId) {
-    const product = buildProduct(now, {
-      name: data.productName ?? 'Product',
-      active: false,
-      description: null,
-      metadata: {},
-      images: [],
-      statementDescriptor: null,
-      unitLabel: null,
-      url: null,
-    });
-    ctx.store.products.set(product.id, product);
-    productId = product.id;
-  }
-  const price = buildPrice(now, {
-    product: productId,
-    currency: data.currency,
-    unitAmount: data.unitAmount,
-    active: false,
-    nickname: null,
-    lookupKey: null,
-    metadata: {},
-    recurring: data.recurring,
-    taxBehavior: 'unspecified',
-  });
-  ctx.store.prices.set(price.id, price);
-  return price;
 }
