@@ -13,7 +13,7 @@ import { createApp } from '../src/app';
 import { parseConfig } from '../src/config';
 import { createDeps } from '../src/deps';
 import { drainJobs, installJobQueue } from '../src/jobs/worker';
-import { type Clock, createManualClock } from '../src/lib/clock';
+import { createManualClock, type ManualClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import type { AppRouter } from '../src/trpc/root';
 
@@ -40,7 +40,8 @@ function captureLogs(): { stream: Writable; capture: LogCapture } {
 export interface TestAppOptions {
   /** Environment variables on top of the test defaults. */
   env?: Record<string, string>;
-  clock?: Clock;
+  /** A manual clock shared with the test; the harness makes one when none is given. */
+  clock?: ManualClock;
   router?: AnyTRPCRouter;
   /** Use this database instead of a fresh clone (e.g. a URL to a dead port). */
   databaseUrl?: string;

@@ -6,3 +6,12 @@ export {
   type TollboothClientOptions,
 } from './client';
 export { type AppCode, isTollboothError, type TollboothError } from './errors';
+export {
+  cookieTokenStore,
+  type LocalStorageTokenStoreOptions,
+  localStorageTokenStore,
+  memoryTokenStore,
+  type StorageLike,
+  type StoredTokens,
+  type TokenStore,
+} from './token-store';

@@ -18,3 +18,5 @@ export function createManualClock(start = new Date('2026-01-01T00:00:00Z')) {
     },
   } satisfies Clock & Record<string, unknown>;
 }
+
+export type ManualClock = ReturnType<typeof createManualClock>;
