@@ -12,6 +12,7 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { oauthRoutes } from './auth/oauth/oauth.routes';
 import type { Deps } from './deps';
 import { AppError } from './errors/app-error';
 import { isUnexpected, toPublicError } from './errors/error-shape';
@@ -55,6 +56,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
 
   app.route('/', systemRoutes(deps));
   app.route('/', jwksRoutes(deps));
+  app.route('/', oauthRoutes(deps));
 
   app.all('/trpc/*', async (c) => {
     const response = await fetchRequestHandler({

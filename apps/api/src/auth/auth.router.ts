@@ -6,6 +6,7 @@ import {
   ZChangePasswordInput,
   ZDeactivateInput,
   ZEmailInput,
+  ZExchangeOAuthCodeInput,
   ZLoginInput,
   ZLoginWithCodeInput,
   ZLoginWithMagicLinkInput,
@@ -23,6 +24,7 @@ import {
   verifyEmail,
 } from './email-flows.service';
 import { login } from './login';
+import { exchangeOAuthCode } from './oauth/oauth.service';
 import {
   loginWithCode,
   loginWithMagicLink,
@@ -157,6 +159,12 @@ export const authRouter = router({
     .input(ZLoginWithMagicLinkInput)
     .mutation(async ({ ctx, input }) =>
       deliver(ctx, await loginWithMagicLink(ctx.deps, input, requestMeta(ctx)), input.cookie),
+    ),
+  /** Trades the one-time code from an OAuth redirect for tokens (no tokens in URLs). */
+  exchangeOAuthCode: publicProcedure
+    .input(ZExchangeOAuthCodeInput)
+    .mutation(async ({ ctx, input }) =>
+      deliver(ctx, await exchangeOAuthCode(ctx.deps, input, requestMeta(ctx)), input.cookie),
     ),
   sessions: sessionsRouter,
 });

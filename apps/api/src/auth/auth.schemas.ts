@@ -90,3 +90,5 @@ export const ZRevokeSessionsInput = z.union([
   z.object({ sessionId: z.uuid() }),
   z.object({ allButCurrent: z.literal(true) }),
 ]);
+
+export const ZExchangeOAuthCodeInput = z.object({ code: ZToken, cookie: ZCookieMode });

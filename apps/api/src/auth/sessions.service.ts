@@ -47,7 +47,7 @@ export interface AuthResult extends IssuedTokens {
 }
 
 /** How a session started; shown in sessions.list. */
-export type SignInMethod = 'password' | 'register' | 'code' | 'magic_link' | `oauth:${string}`;
+export type SignInMethod = 'password' | 'register' | 'code' | 'magic_link' | 'oauth';
 
 const MAX_IP_LENGTH = 64;
 const MAX_USER_AGENT_LENGTH = 512;

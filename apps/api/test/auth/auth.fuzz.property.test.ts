@@ -20,6 +20,7 @@ const MUTATIONS: Record<string, string[]> = {
   'auth.loginWithCode': ['email', 'code', 'cookie'],
   'auth.requestMagicLink': ['email'],
   'auth.loginWithMagicLink': ['token', 'cookie'],
+  'auth.exchangeOAuthCode': ['code', 'cookie'],
   'auth.sessions.revoke': ['sessionId', 'allButCurrent'],
 };
 const QUERIES = ['auth.me', 'auth.sessions.list'];

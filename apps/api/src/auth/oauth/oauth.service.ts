@@ -1,0 +1,120 @@
+/**
+ * Finishing an OAuth sign-in: find the account by provider id, or link one by a verified
+ * email, or create one; then hand the browser a one-time exchange code (2 minutes, single
+ * use, stored hashed) instead of tokens, so no token ever appears in a URL, a browser
+ * history or a referrer. The SDK trades the code for tokens with auth.exchangeOAuthCode.
+ */
+import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors/app-error';
+import { enqueueJob } from '../../jobs/queue';
+import { findOrCreateVerifiedUser } from '../accounts';
+import { enforceRateLimits } from '../limits';
+import { ipSubject } from '../rate-limiter';
+import { issueToken, redeemToken } from '../secrets.service';
+import { type AuthResult, startSession } from '../sessions.service';
+import { findOAuthAccount, findUserById, linkOAuthAccount } from '../users.queries';
+import type { OAuthProfile, OAuthProvider } from './providers';
+
+export async function completeOAuthSignIn(
+  deps: Deps,
+  args: { provider: OAuthProvider; profile: OAuthProfile; meta: RequestMeta },
+): Promise<{ exchangeCode: string }> {
+  const { provider, profile, meta } = args;
+  return deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const linked = await findOAuthAccount(trx, provider.id, profile.providerAccountId);
+    let user = linked ? await findUserById(trx, linked.user_id) : undefined;
+    if (!user) {
+      // Linking by email is safe only when the provider vouches for the address; otherwise
+      // anyone could claim a victim's email at the provider and take over their account.
+      if (!profile.email || !profile.emailVerified) {
+        throw new AppError('OAUTH_FAILED', `${provider.label} gave no verified email address`);
+      }
+      const found = await findOrCreateVerifiedUser(trx, deps.config, {
+        email: profile.email,
+        name: profile.name,
+        imageUrl: profile.imageUrl,
+        now,
+      });
+      user = found.user;
+      await linkOAuthAccount(trx, {
+        provider: provider.id,
+        providerAccountId: profile.providerAccountId,
+        userId: user.id,
+      });
+      await recordAuditEvent(trx, {
+        event: 'auth.oauth_linked',
+        status: 'success',
+        userId: user.id,
+        meta,
+        metadata: { provider: provider.id, created: found.created },
+      });
+      if (found.created) {
+        await enqueueJob(trx, 'send_oauth_welcome', { userId: user.id, provider: provider.label });
+      }
+    }
+    if (user.status !== 'active') {
+      throw new AppError('ACCOUNT_DEACTIVATED', 'This account was deactivated');
+    }
+    const exchangeCode = await issueToken(trx, {
+      purpose: 'oauth_exchange',
+      email: user.email,
+      userId: user.id,
+      now,
+      random: deps.random,
+    });
+    return { exchangeCode };
+  });
+}
+
+export async function exchangeOAuthCode(
+  deps: Deps,
+  input: { code: string },
+  meta: RequestMeta,
+): Promise<AuthResult> {
+  await enforceRateLimits(deps, meta, [['code.ip', ipSubject(meta.ip)]]);
+  return deps.db.transaction().execute(async (trx) => {
+    const secret = await redeemToken(trx, {
+      purpose: 'oauth_exchange',
+      token: input.code,
+      now: deps.clock.now(),
+    });
+    const user = secret.user_id ? await findUserById(trx, secret.user_id) : undefined;
+    if (user?.status !== 'active') {
+      throw new AppError('INVALID_TOKEN', 'This sign-in code is invalid or was already used');
+    }
+    const result = await startSession(trx, deps, { user, method: 'oauth', meta });
+    await recordAuditEvent(trx, {
+      event: 'auth.login',
+      status: 'success',
+      userId: user.id,
+      meta,
+      metadata: { method: 'oauth', sessionId: result.sessionId },
+    });
+    return result;
+  });
+}
+
+/**
+ * redirect_to must be an http(s) URL on the frontend (APP_URL's origin) or an origin in
+ * ALLOWED_ORIGINS: anything else would make us an open redirector that hands sign-in codes
+ * to whoever crafted the link. Compared as parsed origins, so `app.example.com.evil.test`,
+ * `//evil.test` and `https://app.example.com@evil.test` are all refused.
+ */
+export function allowedRedirect(
+  value: string | undefined,
+  config: Pick<Deps['config'], 'appUrl' | 'allowedOrigins'>,
+): URL | null {
+  if (value === undefined) return new URL(config.appUrl);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.username || url.password) return null;
+  const allowed = new Set([new URL(config.appUrl).origin, ...config.allowedOrigins]);
+  return allowed.has(url.origin) ? url : null;
+}

@@ -1,0 +1,82 @@
+/**
+ * A small local stand-in for GitHub's OAuth and REST endpoints, enough for the sign-in
+ * flow: /login/oauth/authorize (consents at once), /login/oauth/access_token, /user and
+ * /user/emails. Tests set the account it reports.
+ */
+import { randomUUID } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { afterAll } from 'vitest';
+
+export interface FakeGitHubAccount {
+  id: number;
+  name: string | null;
+  emails: Array<{ email: string; primary: boolean; verified: boolean }>;
+}
+
+export const GITHUB_CLIENT = { id: 'gh-client-id', secret: 'gh-client-secret' };
+
+export async function startFakeGitHub() {
+  const state = {
+    account: { id: 4242, name: 'Octo Cat', emails: [] } as FakeGitHubAccount,
+    codes: new Map<string, string>(),
+    tokens: new Set<string>(),
+  };
+  const app = new Hono()
+    .get('/login/oauth/authorize', (c) => {
+      const redirect = new URL(c.req.query('redirect_uri') ?? '');
+      const code = randomUUID();
+      state.codes.set(code, c.req.query('client_id') ?? '');
+      redirect.searchParams.set('code', code);
+      redirect.searchParams.set('state', c.req.query('state') ?? '');
+      return c.redirect(redirect.toString(), 302);
+    })
+    .post('/login/oauth/access_token', async (c) => {
+      const body = await c.req.json<Record<string, string>>();
+      const known = state.codes.get(body.code ?? '');
+      state.codes.delete(body.code ?? '');
+      if (
+        !known ||
+        body.client_id !== GITHUB_CLIENT.id ||
+        body.client_secret !== GITHUB_CLIENT.secret
+      ) {
+        // GitHub answers 200 with an error object for a bad code.
+        return c.json({ error: 'bad_verification_code' });
+      }
+      const token = randomUUID();
+      state.tokens.add(token);
+      return c.json({ access_token: token, token_type: 'bearer', scope: 'read:user,user:email' });
+    })
+    .use('/user/*', async (c, next) => {
+      const token = c.req.header('authorization')?.replace(/^Bearer /, '') ?? '';
+      if (!state.tokens.has(token)) return c.json({ message: 'Bad credentials' }, 401);
+      await next();
+    })
+    .use('/user', async (c, next) => {
+      const token = c.req.header('authorization')?.replace(/^Bearer /, '') ?? '';
+      if (!state.tokens.has(token)) return c.json({ message: 'Bad credentials' }, 401);
+      await next();
+    })
+    .get('/user', (c) =>
+      c.json({
+        id: state.account.id,
+        login: 'octocat',
+        name: state.account.name,
+        avatar_url: null,
+      }),
+    )
+    .get('/user/emails', (c) => c.json(state.account.emails));
+
+  const url = await new Promise<string>((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    );
+    afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  });
+  return {
+    url,
+    setAccount(account: FakeGitHubAccount) {
+      state.account = account;
+    },
+  };
+}
