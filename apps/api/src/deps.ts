@@ -9,6 +9,7 @@ import { createDb } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens';
+import { createNextAuthTokens, type NextAuthTokens } from './auth/nextauth-tokens';
 import { createPostgresRateLimiter, type RateLimiter } from './auth/rate-limiter';
 import { type KeyRing, loadKeyRing } from './auth/signing-keys';
 import type { Config } from './config';
@@ -30,6 +31,8 @@ export interface Deps {
   /** The access-token key ring, loaded once on first use. */
   keys: () => Promise<KeyRing>;
   accessTokens: AccessTokens;
+  /** Accepts NextAuth/Auth.js session tokens when NEXTAUTH_SECRET or AUTH_SECRET is set. */
+  nextAuthTokens: NextAuthTokens | null;
   rateLimiter: RateLimiter;
 }
 
@@ -87,6 +90,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
       mailer,
       keys,
       accessTokens: createAccessTokens({ keys, issuer: config.publicUrl, clock }),
+      nextAuthTokens: config.nextAuthSecret
+        ? createNextAuthTokens({ secret: config.nextAuthSecret, clock })
+        : null,
       rateLimiter: createPostgresRateLimiter(handle.pool, config.rateLimits),
     },
     async close() {

@@ -1,6 +1,8 @@
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import type { Caller } from './account.service';
+import { findOrCreateVerifiedUser } from './accounts';
+import { looksLikeJwe } from './nextauth-tokens';
 import { findActiveUserForSession } from './users.queries';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -8,15 +10,39 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 /**
  * Who is calling: verifies the bearer access token (cached after the first check, see
  * access-tokens.ts), then loads the user in one query that also proves the session is live.
+ * With a NextAuth secret configured, a NextAuth/Auth.js session token (an encrypted JWE)
+ * is accepted too (see nextauth-tokens.ts).
  */
 export async function authenticate(
-  deps: Pick<Deps, 'db' | 'accessTokens'>,
+  deps: Pick<Deps, 'db' | 'accessTokens' | 'nextAuthTokens' | 'config' | 'clock'>,
   authorization: string | null,
 ): Promise<Caller> {
   const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
   if (!token) throw new AppError('UNAUTHENTICATED', 'Sign in first: no access token was sent');
+  if (deps.nextAuthTokens && looksLikeJwe(token)) {
+    return authenticateNextAuth(deps, deps.nextAuthTokens, token);
+  }
   const claims = await deps.accessTokens.verify(token);
   const user = await findActiveUserForSession(deps.db, claims.sub, claims.sid);
   if (!user) throw new AppError('UNAUTHENTICATED', 'The session has ended; sign in again');
   return { user, sessionId: claims.sid };
+}
+
+async function authenticateNextAuth(
+  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
+  nextAuth: NonNullable<Deps['nextAuthTokens']>,
+  token: string,
+): Promise<Caller> {
+  const identity = await nextAuth.decode(token);
+  if (!identity) throw new AppError('UNAUTHENTICATED', 'The session token is invalid or expired');
+  const { user } = await findOrCreateVerifiedUser(deps.db, deps.config, {
+    email: identity.email,
+    name: identity.name ?? null,
+    imageUrl: identity.picture ?? null,
+    now: deps.clock.now(),
+  });
+  if (user.status !== 'active') {
+    throw new AppError('UNAUTHENTICATED', 'This account was deactivated');
+  }
+  return { user, sessionId: null };
 }

@@ -1,0 +1,110 @@
+import { encode as encodeV5 } from '@auth/core/jwt';
+import { encode as encodeV4 } from 'next-auth/jwt';
+import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../../src/lib/clock';
+import { createTestApp, type TestApp } from '../harness';
+import { newEmail, registerAccount } from '../support/accounts';
+
+const SECRET = 'a-nextauth-secret-of-at-least-32-chars!!';
+const THIRTY_ONE_DAYS_MS = 31 * 24 * 60 * 60 * 1000;
+
+async function setup(env: Record<string, string> = { NEXTAUTH_SECRET: SECRET }) {
+  // NextAuth stamps tokens with the real time; the app's clock starts there.
+  const clock = createManualClock(new Date());
+  return createTestApp({ clock, env });
+}
+
+async function me(t: TestApp, token: string) {
+  const response = await t.fetch('http://tollbooth.test/trpc/auth.me', {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const mintV4 = (email: string, secret = SECRET) =>
+  encodeV4({ token: { email, name: 'Next User', sub: 'nextauth-sub' }, secret });
+const mintV5 = (email: string, secret = SECRET, salt = 'authjs.session-token') =>
+  encodeV5({ token: { email, name: 'Auth User', sub: 'authjs-sub' }, secret, salt });
+
+describe('NextAuth.js / Auth.js session tokens as bearer tokens', () => {
+  it.each([
+    ['v4 (next-auth/jwt)', (email: string) => mintV4(email)],
+    ['v5 (@auth/core/jwt)', (email: string) => mintV5(email)],
+    ['v5 secure cookie', (email: string) => mintV5(email, SECRET, '__Secure-authjs.session-token')],
+  ])('accepts a %s token and creates the account on first sight', async (_name, mint) => {
+    const t = await setup();
+    const email = newEmail('next');
+    const token = await mint(email);
+
+    const first = await me(t, token);
+    const again = await me(t, token);
+
+    expect(first.status).toBe(200);
+    expect(first.body.result.data).toMatchObject({ email, emailVerified: true });
+    expect(again.body.result.data.id).toBe(first.body.result.data.id);
+  });
+
+  it('maps the token to the existing account with that email', async () => {
+    const t = await setup();
+    const account = await registerAccount(t);
+
+    const { body } = await me(t, await mintV5(account.email.toUpperCase()));
+
+    expect(body.result.data.id).toBe(account.user.id);
+  });
+
+  it('accepts AUTH_SECRET (the v5 name) as well', async () => {
+    const t = await setup({ AUTH_SECRET: SECRET });
+
+    expect((await me(t, await mintV5(newEmail()))).status).toBe(200);
+  });
+
+  it.each([
+    ['v4', (email: string) => mintV4(email)],
+    ['v5', (email: string) => mintV5(email)],
+  ])('rejects a tampered %s token', async (_name, mint) => {
+    const t = await setup();
+    const token = await mint(newEmail());
+    const parts = token.split('.');
+    const ciphertext = parts[3] ?? '';
+    parts[3] = `${ciphertext.slice(0, 10)}${ciphertext[10] === 'A' ? 'B' : 'A'}${ciphertext.slice(11)}`;
+
+    expect((await me(t, parts.join('.'))).status).toBe(401);
+  });
+
+  it.each([
+    ['v4', (email: string) => mintV4(email, 'another-secret-of-at-least-32-characters')],
+    ['v5', (email: string) => mintV5(email, 'another-secret-of-at-least-32-characters')],
+  ])('rejects a %s token made with another secret', async (_name, mint) => {
+    const t = await setup();
+
+    expect((await me(t, await mint(newEmail()))).status).toBe(401);
+  });
+
+  it.each([
+    ['v4', (email: string) => mintV4(email)],
+    ['v5', (email: string) => mintV5(email)],
+  ])('rejects an expired %s token (30-day default lifetime)', async (_name, mint) => {
+    const clock = createManualClock(new Date());
+    const t = await createTestApp({ clock, env: { NEXTAUTH_SECRET: SECRET } });
+    const token = await mint(newEmail());
+    expect((await me(t, token)).status).toBe(200);
+
+    clock.advance(THIRTY_ONE_DAYS_MS);
+
+    expect((await me(t, token)).status).toBe(401);
+  });
+
+  it('ignores NextAuth tokens when no secret is configured', async () => {
+    const t = await setup({});
+
+    expect((await me(t, await mintV5(newEmail()))).status).toBe(401);
+  });
+
+  it('still accepts Tollbooth access tokens next to NextAuth tokens', async () => {
+    const t = await setup();
+    const account = await registerAccount(t);
+
+    expect((await me(t, account.accessToken)).status).toBe(200);
+  });
+});
