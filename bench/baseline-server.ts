@@ -5,6 +5,7 @@
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { importJWK, type JWK, jwtVerify } from 'jose';
 import pg from 'pg';
 
 const port = Number(process.env.PORT);
@@ -30,6 +31,36 @@ app.get('/info', async (c) => {
     time: new Date().toISOString(),
     database: { reachable, latencyMs: Math.round(performance.now() - started) },
   });
+});
+
+/**
+ * Same work as `auth.me` done by hand: verify the EdDSA access token with jose (no cache),
+ * then read the user row with pg. The seed-style FastAPI GET /me does the same.
+ */
+async function loadPublicKey() {
+  if (!process.env.BENCH_JWT_PUBLIC_JWK) return undefined;
+  const jwk: JWK = JSON.parse(process.env.BENCH_JWT_PUBLIC_JWK);
+  return importJWK(jwk, 'EdDSA');
+}
+const jwtPublicKey = await loadPublicKey();
+app.get('/me', async (c) => {
+  const token = c.req.header('authorization')?.replace(/^Bearer /, '');
+  if (!token || !jwtPublicKey) return c.json({ error: 'unauthorized' }, 401);
+  try {
+    const { payload } = await jwtVerify(token, jwtPublicKey, {
+      algorithms: ['EdDSA'],
+      issuer: process.env.BENCH_JWT_ISSUER,
+      audience: 'tollbooth',
+    });
+    const { rows } = await pool.query(
+      'select id, email, name, role, image_url, email_verified_at, created_at from users where id = $1',
+      [payload.sub],
+    );
+    if (!rows[0]) return c.json({ error: 'unauthorized' }, 401);
+    return c.json(rows[0]);
+  } catch {
+    return c.json({ error: 'unauthorized' }, 401);
+  }
 });
 
 app.get('/ready', (c) => c.text('ok'));

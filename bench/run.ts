@@ -4,11 +4,12 @@
  * BENCH_RUNS runs), prints a table of ratios and writes bench/results/latest.json.
  * Absolute figures drift ~30% between runs on this machine class; ratios are the result.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@tollbooth/db/testing';
-import { createTollboothClient } from '@tollbooth/sdk';
+import { createTollboothClient, memoryTokenStore, type StoredTokens } from '@tollbooth/sdk';
 import { CONNECTIONS, type LoadResult, median, type RequestSpec, runLoad } from './lib/load';
 import { startBenchDatabase } from './lib/postgres';
 import { type ServerProcess, startServerProcess } from './lib/processes';
@@ -37,10 +38,12 @@ interface Ratio {
 async function sdkWireRequest(
   apiUrl: string,
   call: (client: ReturnType<typeof createTollboothClient>) => Promise<unknown>,
+  tokens: StoredTokens | null = null,
 ) {
   let captured: RequestSpec | undefined;
   const client = createTollboothClient({
     url: apiUrl,
+    tokenStore: memoryTokenStore(tokens),
     fetch: async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       captured = {
@@ -57,8 +60,25 @@ async function sdkWireRequest(
   return captured;
 }
 
+/** One Ed25519 key for the API (JWT_PRIVATE_KEYS) and its public half for the baseline. */
+function benchSigningKey() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const kid = 'bench';
+  return {
+    privateJwks: JSON.stringify({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid }] }),
+    publicJwk: JSON.stringify({ ...publicKey.export({ format: 'jwk' }), kid }),
+  };
+}
+
+/** Logins at full load must measure argon2 and sessions, not the rate limiter. */
+const BENCH_RATE_LIMITS = 'login.ip=9999999/60,login.account=9999999/60,register.ip=9999999/60';
+const BENCH_PASSWORD = 'bench passphrase 1';
+/** A few connections probing /healthz while logins saturate the CPU. */
+const PROBE_CONNECTIONS = 5;
+
 async function main() {
   const database = await startBenchDatabase();
+  const signingKey = benchSigningKey();
   const servers: ServerProcess[] = [];
   try {
     const apiPort = await freePort();
@@ -77,6 +97,10 @@ async function main() {
         PORT: String(apiPort),
         LOG_LEVEL: 'info',
         DATABASE_POOL_MAX: '10',
+        JWT_PRIVATE_KEYS: signingKey.privateJwks,
+        // Required in production; no worker runs here, so nothing is ever sent.
+        SMTP_URL: 'smtp://127.0.0.1:1',
+        RATE_LIMITS: BENCH_RATE_LIMITS,
       },
     });
     servers.push(api);
@@ -87,9 +111,27 @@ async function main() {
       cwd: repoRoot,
       port: baselinePort,
       readyPath: '/ready',
-      env: { DATABASE_URL: database.url, PORT: String(baselinePort), DATABASE_POOL_MAX: '10' },
+      env: {
+        DATABASE_URL: database.url,
+        PORT: String(baselinePort),
+        DATABASE_POOL_MAX: '10',
+        BENCH_JWT_PUBLIC_JWK: signingKey.publicJwk,
+        BENCH_JWT_ISSUER: `http://127.0.0.1:${apiPort}`,
+      },
     });
     servers.push(baseline);
+
+    // One account: its access token for auth.me (valid 15 minutes, longer than the
+    // figures that use it take) and its password for the login load.
+    const email = `bench-${Date.now()}@example.test`;
+    const registered = await createTollboothClient({ url: api.url }).auth.register.mutate({
+      email,
+      password: BENCH_PASSWORD,
+    });
+    const tokens = { accessToken: registered.accessToken, refreshToken: registered.refreshToken };
+    const login = await sdkWireRequest(api.url, (client) =>
+      client.auth.login.mutate({ email, password: BENCH_PASSWORD }),
+    );
 
     const figures: Figure[] = [
       {
@@ -105,14 +147,37 @@ async function main() {
         request: { method: 'GET', path: '/info' },
       },
       {
+        id: 'auth.me',
+        label: 'auth.me with a valid access token',
+        server: 'api',
+        request: await sdkWireRequest(api.url, (client) => client.auth.me.query(), tokens),
+      },
+      {
+        id: 'raw.me',
+        label: 'raw Hono: jose verify + user query',
+        server: 'baseline',
+        request: {
+          method: 'GET',
+          path: '/me',
+          headers: { authorization: `Bearer ${tokens.accessToken}` },
+        },
+      },
+      {
         id: 'healthz',
         label: 'GET /healthz',
         server: 'api',
         request: { method: 'GET', path: '/healthz' },
       },
+      {
+        id: 'auth.login',
+        label: 'auth.login (argon2id m=19MiB t=2 p=1)',
+        server: 'api',
+        request: login,
+      },
     ];
     const ratios: Ratio[] = [
       { label: 'system.info / raw Hono', numerator: 'system.info', denominator: 'raw.info' },
+      { label: 'auth.me / raw jose+pg', numerator: 'auth.me', denominator: 'raw.me', target: 0.8 },
     ];
     const urls = { api: api.url, baseline: baseline.url };
 
@@ -132,6 +197,35 @@ async function main() {
         );
       }
     }
+
+    // /healthz while logins run at full load: argon2 runs on libuv's pool, so the event
+    // loop (and the health check) must stay responsive. Probed with a few connections.
+    const healthzSpec: RequestSpec = { method: 'GET', path: '/healthz' };
+    const idleProbe: LoadResult[] = [];
+    const loadedProbe: LoadResult[] = [];
+    const loginUnderProbe: LoadResult[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      idleProbe.push(await runLoad(api.url, healthzSpec, DURATION_SECONDS, PROBE_CONNECTIONS));
+      const [loginLoad, probe] = await Promise.all([
+        runLoad(api.url, login, DURATION_SECONDS),
+        runLoad(api.url, healthzSpec, DURATION_SECONDS, PROBE_CONNECTIONS),
+      ]);
+      loginUnderProbe.push(loginLoad);
+      loadedProbe.push(probe);
+      console.log(
+        `  run ${run}/${RUNS} /healthz p99 idle ${idleProbe.at(-1)?.p99Ms} ms, under login load ${probe.p99Ms} ms (logins ${loginLoad.requestsPerSecond.toFixed(0)} req/s)`,
+      );
+    }
+    const healthzIdleP99 = median(idleProbe.map((r) => r.p99Ms));
+    const healthzLoadedP99 = median(loadedProbe.map((r) => r.p99Ms));
+    const healthzUnderLoginLoad = {
+      connections: PROBE_CONNECTIONS,
+      idleP99Ms: healthzIdleP99,
+      underLoginLoadP99Ms: healthzLoadedP99,
+      ratio: Math.round((healthzLoadedP99 / Math.max(healthzIdleP99, 1)) * 100) / 100,
+      target: '< 5×',
+      loginRequestsPerSecond: Math.round(median(loginUnderProbe.map((r) => r.requestsPerSecond))),
+    };
 
     const results = figures.map((figure) => {
       const runs = samples.get(figure.id) ?? [];
@@ -164,6 +258,10 @@ async function main() {
       );
     }
 
+    console.log(
+      `\n/healthz p99 under full login load: ${healthzUnderLoginLoad.underLoginLoadP99Ms} ms vs ${healthzUnderLoginLoad.idleP99Ms} ms idle (${healthzUnderLoginLoad.ratio}×, target < 5×; ${PROBE_CONNECTIONS} probe connections)`,
+    );
+
     await mkdir(new URL('./results/', import.meta.url), { recursive: true });
     await writeFile(
       new URL('./results/latest.json', import.meta.url),
@@ -183,6 +281,7 @@ async function main() {
           },
           results,
           ratios: ratioResults,
+          healthzUnderLoginLoad,
         },
         null,
         2,

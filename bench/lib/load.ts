@@ -20,13 +20,14 @@ export async function runLoad(
   baseUrl: string,
   spec: RequestSpec,
   durationSeconds: number,
+  connections = CONNECTIONS,
 ): Promise<LoadResult> {
   const result = await autocannon({
     url: `${baseUrl}${spec.path}`,
     method: spec.method,
     headers: spec.headers,
     body: spec.body,
-    connections: CONNECTIONS,
+    connections,
     duration: durationSeconds,
   });
   const failures = result.non2xx + result.errors + result.timeouts;
