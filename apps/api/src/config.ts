@@ -136,6 +136,13 @@ const schema = z
     /** Accounts with these emails are admins from their first sign-in. */
     ADMIN_EMAILS: emailList.optional(),
     RATE_LIMITS: rateLimits.optional(),
+    /**
+     * Where argon2 runs: `process` (a helper process at low CPU priority, so logins at full
+     * load cannot starve the event loop) or `inline` (this process's thread pool).
+     */
+    PASSWORD_HASHER: z
+      .enum(['process', 'inline'], { error: 'must be process or inline' })
+      .optional(),
     /** Run the job worker inside the API process (dev default); production runs `pnpm worker`. */
     WORKER_IN_PROCESS: booleanFlag.optional(),
     /** A Next.js frontend's NextAuth.js (v4) or Auth.js (v5) secret, to accept its session tokens. */
@@ -190,6 +197,8 @@ const schema = z
     adminEmails: env.ADMIN_EMAILS ?? [],
     rateLimits: env.RATE_LIMITS ?? { ...RATE_LIMIT_DEFAULTS },
     workerInProcess: env.WORKER_IN_PROCESS ?? env.NODE_ENV === 'development',
+    // Tests hash inline (one process per test file is plenty); servers use the helper.
+    passwordHasher: env.PASSWORD_HASHER ?? (env.NODE_ENV === 'test' ? 'inline' : 'process'),
     nextAuthSecret: env.NEXTAUTH_SECRET ?? env.AUTH_SECRET,
     oauth: {
       google:

@@ -10,6 +10,8 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens';
 import { createNextAuthTokens, type NextAuthTokens } from './auth/nextauth-tokens';
+import { createProcessPasswordHasher } from './auth/password-hasher';
+import { inlinePasswordHasher, type PasswordHasher } from './auth/passwords';
 import { createPostgresRateLimiter, type RateLimiter } from './auth/rate-limiter';
 import { type KeyRing, loadKeyRing } from './auth/signing-keys';
 import type { Config } from './config';
@@ -34,6 +36,8 @@ export interface Deps {
   /** Accepts NextAuth/Auth.js session tokens when NEXTAUTH_SECRET or AUTH_SECRET is set. */
   nextAuthTokens: NextAuthTokens | null;
   rateLimiter: RateLimiter;
+  /** argon2: in a low-priority helper process (PASSWORD_HASHER=process) or inline. */
+  passwords: PasswordHasher;
 }
 
 export interface DepsOverrides {
@@ -72,6 +76,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
     onIdleClientError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
   const clock = overrides.clock ?? systemClock;
+  const passwords =
+    config.passwordHasher === 'process'
+      ? createProcessPasswordHasher(logger)
+      : inlinePasswordHasher;
   const mailer = overrides.mailer ?? createMailer(config);
   let keyRing: Promise<KeyRing> | undefined;
   const keys = () => {
@@ -94,9 +102,11 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
         ? createNextAuthTokens({ secret: config.nextAuthSecret, clock })
         : null,
       rateLimiter: createPostgresRateLimiter(handle.pool, config.rateLimits),
+      passwords,
     },
     async close() {
       if ('close' in mailer && typeof mailer.close === 'function') mailer.close();
+      await passwords.close?.();
       await handle.close();
     },
   };

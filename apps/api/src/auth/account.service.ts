@@ -9,7 +9,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
 import { enforceRateLimits } from './limits';
-import { checkPassword, hashPassword, passwordPolicyViolation } from './passwords';
+import { checkPassword, passwordPolicyViolation } from './passwords';
 import { type PublicUser, toPublicUser } from './public-user';
 import { revokeUserSessions } from './sessions.queries';
 import { updateUser } from './users.queries';
@@ -42,7 +42,7 @@ async function requirePassword(
   meta: RequestMeta,
 ) {
   await enforceRateLimits(deps, meta, [['password.account', caller.user.id]], caller.user.id);
-  if (!(await checkPassword(caller.user.password_hash, check.password))) {
+  if (!(await checkPassword(deps.passwords, caller.user.password_hash, check.password))) {
     throw new AppError('INVALID_CREDENTIALS', 'The password is wrong', {
       fieldErrors: { [check.field]: ['is wrong'] },
     });
@@ -68,7 +68,7 @@ export async function changePassword(
       fieldErrors: { newPassword: [violation] },
     });
   }
-  const hash = await hashPassword(input.newPassword);
+  const hash = await deps.passwords.hash(input.newPassword);
   return deps.db.transaction().execute(async (trx) => {
     await updateUser(trx, caller.user.id, { password_hash: hash });
     const revokedSessions = await revokeUserSessions(trx, {

@@ -9,7 +9,7 @@ import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
 import type { Caller } from './account.service';
 import { enforceRateLimits } from './limits';
-import { hashPassword, passwordPolicyViolation } from './passwords';
+import { passwordPolicyViolation } from './passwords';
 import { emailSubject, ipSubject } from './rate-limiter';
 import { redeemToken } from './secrets.service';
 import { revokeUserSessions } from './sessions.queries';
@@ -93,7 +93,7 @@ export async function resetPassword(
 ): Promise<{ email: string }> {
   await enforceRateLimits(deps, meta, [['code.ip', ipSubject(meta.ip)]]);
   // Hash before the transaction: argon2 takes tens of ms and must not hold row locks.
-  const hash = await hashPassword(input.newPassword);
+  const hash = await deps.passwords.hash(input.newPassword);
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
     const secret = await redeemToken(trx, { purpose: 'password_reset', token: input.token, now });

@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { applyAdminEmails } from './accounts';
 import { enforceRateLimits } from './limits';
-import { checkPassword, hashPassword, passwordNeedsRehash } from './passwords';
+import { checkPassword, passwordNeedsRehash } from './passwords';
 import { emailSubject, ipSubject } from './rate-limiter';
 import { type AuthResult, startSession } from './sessions.service';
 import { findUserByEmail, updateUser } from './users.queries';
@@ -24,7 +24,7 @@ export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): P
     ['login.account', emailSubject(input.email)],
   ]);
   const found = await findUserByEmail(deps.db, input.email);
-  const valid = await checkPassword(found?.password_hash, input.password);
+  const valid = await checkPassword(deps.passwords, found?.password_hash, input.password);
   if (!found || !valid) {
     await recordAuditEvent(deps.db, {
       event: 'auth.login_failed',
@@ -48,7 +48,7 @@ export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): P
   // Parameters moved on since this hash was made: upgrade it while we hold the password.
   const rehashed =
     found.password_hash && passwordNeedsRehash(found.password_hash)
-      ? await hashPassword(input.password)
+      ? await deps.passwords.hash(input.password)
       : null;
 
   return deps.db.transaction().execute(async (trx) => {

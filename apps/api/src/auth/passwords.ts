@@ -3,8 +3,9 @@
  *
  * Security model
  * - argon2id with OWASP's minimum parameters: m = 19 MiB, t = 2, p = 1. One hash costs about
- *   40 ms of one core here, on libuv's thread pool (never the event loop): an attacker with a
- *   leaked table pays the same per guess, and memory-hardness blunts GPUs.
+ *   40 ms of one core here: an attacker with a leaked table pays the same per guess, and
+ *   memory-hardness blunts GPUs. The work never runs on the event loop (see
+ *   password-hasher.ts for where it runs).
  * - Hashes are PHC strings carrying their parameters and a random 16-byte salt; when the
  *   parameters here change, a successful login rehashes (needsRehash) so stored hashes follow.
  * - Policy: 8 to 128 characters (128 bounds the work a request can cause), never the account
@@ -17,40 +18,55 @@ import argon2 from 'argon2';
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
-const HASH_OPTIONS = {
+export const HASH_OPTIONS = {
   type: argon2.argon2id,
   memoryCost: 19_456,
   timeCost: 2,
   parallelism: 1,
 } as const;
 
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, HASH_OPTIONS);
+/** Where the argon2 work happens: in this process's thread pool, or a helper process. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** False for a wrong password and for a malformed stored hash (never a 500). */
+  verify(hash: string, password: string): Promise<boolean>;
+  close?(): Promise<void>;
 }
 
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  try {
-    return await argon2.verify(hash, password);
-  } catch {
-    // A malformed stored hash is a failed check, never a 500 that tells the hash apart.
-    return false;
-  }
-}
+/** argon2 on this process's libuv thread pool. */
+export const inlinePasswordHasher: PasswordHasher = {
+  hash: (password) => argon2.hash(password, HASH_OPTIONS),
+  async verify(hash, password) {
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    }
+  },
+};
 
 export function passwordNeedsRehash(hash: string): boolean {
   return argon2.needsRehash(hash, HASH_OPTIONS);
 }
 
-let dummyHash: Promise<string> | undefined;
+const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
 
 /**
  * Checks the password against the stored hash, or against a dummy hash when there is none
  * (unknown account, passwordless account), so both paths take the same time.
  */
-export async function checkPassword(hash: string | null | undefined, password: string) {
-  if (hash) return verifyPassword(hash, password);
-  dummyHash ??= hashPassword('dummy password that no account has');
-  await verifyPassword(await dummyHash, password);
+export async function checkPassword(
+  hasher: PasswordHasher,
+  hash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
+  if (hash) return hasher.verify(hash, password);
+  let dummy = dummyHashes.get(hasher);
+  if (!dummy) {
+    dummy = hasher.hash('dummy password that no account has');
+    dummyHashes.set(hasher, dummy);
+  }
+  await hasher.verify(await dummy, password);
   return false;
 }
 

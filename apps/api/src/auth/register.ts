@@ -4,7 +4,6 @@ import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
 import { initialRole } from './accounts';
 import { enforceRateLimits } from './limits';
-import { hashPassword } from './passwords';
 import { ipSubject } from './rate-limiter';
 import { type AuthResult, startSession } from './sessions.service';
 import { insertUser } from './users.queries';
@@ -25,7 +24,7 @@ export async function register(
   meta: RequestMeta,
 ): Promise<AuthResult> {
   await enforceRateLimits(deps, meta, [['register.ip', ipSubject(meta.ip)]]);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await deps.passwords.hash(input.password);
   return deps.db.transaction().execute(async (trx) => {
     const user = await insertUser(trx, {
       email: input.email,

@@ -1,0 +1,38 @@
+/**
+ * The helper process of password-hasher.ts: lowers its own CPU priority before it creates
+ * any thread, then answers hash/verify requests from its parent over IPC.
+ */
+import os from 'node:os';
+import { inlinePasswordHasher } from './passwords';
+
+/** Nice 10: the API's event loop and PostgreSQL (nice 0) preempt hashing whenever they run. */
+const HASHER_NICENESS = 10;
+
+try {
+  // Threads inherit the niceness of the thread that creates them: set it before libuv's
+  // thread pool exists, so every hashing thread runs at this priority.
+  os.setPriority(HASHER_NICENESS);
+} catch {
+  // Not permitted here (some containers): hashing still works, at normal priority.
+}
+
+interface Request {
+  id: number;
+  op: 'hash' | 'verify';
+  password: string;
+  hash?: string;
+}
+
+process.on('message', (message: Request) => {
+  const work =
+    message.op === 'hash'
+      ? inlinePasswordHasher.hash(message.password)
+      : inlinePasswordHasher.verify(message.hash ?? '', message.password);
+  work.then(
+    (result) => process.send?.({ id: message.id, ok: true, result }),
+    (error: unknown) => process.send?.({ id: message.id, ok: false, error: String(error) }),
+  );
+});
+
+process.on('disconnect', () => process.exit(0));
+process.send?.({ ready: true });
