@@ -1,6 +1,7 @@
 /**
  * `pnpm admin:promote <email>`: makes an existing account an admin (the first admin, or any
- * later one, without touching SQL). ADMIN_EMAILS does the same at sign-in.
+ * later one, without touching SQL). ADMIN_EMAILS does the same at sign-in. Uses
+ * DATABASE_URL, or outside production the dev cluster under .data/postgres.
  */
 import { recordAuditEvent } from '../audit/audit';
 import { setUserRole } from '../auth/users.queries';
@@ -13,11 +14,13 @@ if (!email) {
   process.exit(2);
 }
 
-const config = parseConfig(process.env);
-if (!config.databaseUrl) {
-  console.error('DATABASE_URL is required (the dev database URL is printed by `pnpm dev`)');
-  process.exit(1);
-}
+const parsed = parseConfig(process.env);
+const cluster = parsed.databaseUrl
+  ? undefined
+  : await import('@tollbooth/db/embedded').then(({ startDevPostgres }) =>
+      startDevPostgres({ ...parsed.embeddedPostgres, callerHandlesSignals: true }),
+    );
+const config = { ...parsed, databaseUrl: parsed.databaseUrl ?? cluster?.databaseUrl };
 const { deps, close } = createDeps(config);
 try {
   const promoted = await setUserRole(deps.db, email, 'admin');
@@ -35,4 +38,5 @@ try {
   }
 } finally {
   await close();
+  await cluster?.stop();
 }
