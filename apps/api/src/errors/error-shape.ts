@@ -20,6 +20,8 @@ export interface PublicError {
 const DEFAULT_APP_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
   BAD_REQUEST: 'MALFORMED_REQUEST',
   PARSE_ERROR: 'MALFORMED_REQUEST',
+  // A POST without `content-type: application/json`: the client's mistake, a 415, not a 500.
+  UNSUPPORTED_MEDIA_TYPE: 'MALFORMED_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
   UNAUTHORIZED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',

@@ -128,4 +128,16 @@ describe('random input to every auth procedure', () => {
       { numRuns: RUNS_PER_PROCEDURE },
     );
   });
+
+  it('answers a POST without a JSON content type with 415, not 500', async () => {
+    const t = await createTestApp();
+
+    const response = await t.fetch('http://tollbooth.test/trpc/auth.login', {
+      method: 'POST',
+      body: '{"email":"a@example.test","password":"whatever1"}',
+    });
+
+    expect(response.status).toBe(415);
+    expect(t.logs.lines.join('\n')).not.toContain('procedure failed');
+  });
 });
