@@ -1,9 +1,9 @@
-import { encode as encodeV5 } from '@auth/core/jwt';
-import { encode as encodeV4 } from 'next-auth/jwt';
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/lib/clock';
 import { createTestApp, type TestApp } from '../harness';
 import { newEmail, registerAccount } from '../support/accounts';
+import { readTrpcBody } from '../support/http';
+import { encodeV4, encodeV5 } from '../support/nextauth-mint';
 
 const SECRET = 'a-nextauth-secret-of-at-least-32-chars!!';
 const THIRTY_ONE_DAYS_MS = 31 * 24 * 60 * 60 * 1000;
@@ -18,7 +18,8 @@ async function me(t: TestApp, token: string) {
   const response = await t.fetch('http://tollbooth.test/trpc/auth.me', {
     headers: { authorization: `Bearer ${token}` },
   });
-  return { status: response.status, body: await response.json() };
+  const body = await readTrpcBody(response);
+  return { status: response.status, user: body.result?.data };
 }
 
 const mintV4 = (email: string, secret = SECRET) =>
@@ -40,17 +41,17 @@ describe('NextAuth.js / Auth.js session tokens as bearer tokens', () => {
     const again = await me(t, token);
 
     expect(first.status).toBe(200);
-    expect(first.body.result.data).toMatchObject({ email, emailVerified: true });
-    expect(again.body.result.data.id).toBe(first.body.result.data.id);
+    expect(first.user).toMatchObject({ email, emailVerified: true });
+    expect(again.user?.id).toBe(first.user?.id);
   });
 
   it('maps the token to the existing account with that email', async () => {
     const t = await setup();
     const account = await registerAccount(t);
 
-    const { body } = await me(t, await mintV5(account.email.toUpperCase()));
+    const { user } = await me(t, await mintV5(account.email.toUpperCase()));
 
-    expect(body.result.data.id).toBe(account.user.id);
+    expect(user?.id).toBe(account.user.id);
   });
 
   it('accepts AUTH_SECRET (the v5 name) as well', async () => {
