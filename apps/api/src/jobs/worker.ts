@@ -17,7 +17,22 @@ const WORKER_CONCURRENCY = 2;
 
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const line = { scope: scope.taskIdentifier ?? scope.label, jobId: scope.jobId, ...meta };
+    // graphile-worker attaches the whole job (payload included) to its lines: keep the
+    // identifying fields only, so addresses in payloads stay out of the log.
+    const { job, ...rest } = meta ?? {};
+    const jobFields =
+      typeof job === 'object' && job !== null && 'id' in job
+        ? {
+            jobId: String(job.id),
+            task: 'task_identifier' in job ? job.task_identifier : undefined,
+          }
+        : {};
+    const line = {
+      scope: scope.taskIdentifier ?? scope.label,
+      jobId: scope.jobId,
+      ...rest,
+      ...jobFields,
+    };
     if (level === 'error') logger.error(line, message);
     else if (level === 'warning') logger.warn(line, message);
     else if (level === 'info') logger.info(line, message);

@@ -90,4 +90,17 @@ describe('the job queue', () => {
     // The reset for an unknown address had nothing to send and succeeded.
     expect(jobs.map((job) => job.task_identifier)).not.toContain('send_password_reset');
   });
+
+  it("logs each job by id and task, without its payload's addresses", async () => {
+    const smtp = await startTestSmtp();
+    const t = await createTestApp({ env: { SMTP_URL: smtp.url, LOG_LEVEL: 'debug' } });
+    const email = newEmail('private');
+    await t.client().auth.requestMagicLink.mutate({ email });
+
+    await t.drainJobs();
+
+    const workerLines = t.logs.entries().filter((line) => line.scope !== undefined);
+    expect(workerLines.some((line) => line.task === 'send_magic_link')).toBe(true);
+    expect(t.logs.lines.join('\n')).not.toContain(email);
+  });
 });
