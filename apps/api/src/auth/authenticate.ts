@@ -14,7 +14,7 @@ const BEARER = /^Bearer\s+(\S+)$/i;
  * is accepted too (see nextauth-tokens.ts).
  */
 export async function authenticate(
-  deps: Pick<Deps, 'db' | 'accessTokens' | 'nextAuthTokens' | 'config' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'pool' | 'accessTokens' | 'nextAuthTokens' | 'config' | 'clock'>,
   authorization: string | null,
 ): Promise<Caller> {
   const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
@@ -23,7 +23,7 @@ export async function authenticate(
     return authenticateNextAuth(deps, deps.nextAuthTokens, token);
   }
   const claims = await deps.accessTokens.verify(token);
-  const user = await findActiveUserForSession(deps.db, claims.sub, claims.sid);
+  const user = await findActiveUserForSession(deps.pool, claims.sub, claims.sid);
   if (!user) throw new AppError('UNAUTHENTICATED', 'The session has ended; sign in again');
   return { user, sessionId: claims.sid };
 }

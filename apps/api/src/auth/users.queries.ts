@@ -1,5 +1,6 @@
 import type { Database, NewUser, User, UserUpdate } from '@tollbooth/db';
 import { type Kysely, sql } from 'kysely';
+import type pg from 'pg';
 
 type Db = Kysely<Database>;
 
@@ -61,17 +62,25 @@ export async function setUserRole(db: Db, email: string, role: 'user' | 'admin')
  * The one round trip of an authenticated request: the caller's user row, provided the
  * session named by the access token is still live and the account active. Revoking a
  * session therefore takes effect at once, not when its access token expires.
+ *
+ * Hand-written SQL as a named prepared statement, not Kysely: it runs on every
+ * authenticated request, and a named statement is parsed and planned once per connection
+ * (by PostgreSQL, on the same two cores) instead of compiled and planned per call.
  */
-export function findActiveUserForSession(db: Db, userId: string, sessionId: string) {
-  return db
-    .selectFrom('users')
-    .innerJoin('sessions', 'sessions.user_id', 'users.id')
-    .selectAll('users')
-    .where('users.id', '=', userId)
-    .where('users.status', '=', 'active')
-    .where('sessions.id', '=', sessionId)
-    .where('sessions.revoked_at', 'is', null)
-    .executeTakeFirst();
+export async function findActiveUserForSession(
+  pool: pg.Pool,
+  userId: string,
+  sessionId: string,
+): Promise<User | undefined> {
+  const result = await pool.query<User>({
+    name: 'auth_active_user_for_session',
+    text: `SELECT users.* FROM users
+           JOIN sessions ON sessions.user_id = users.id
+           WHERE users.id = $1 AND users.status = 'active'
+             AND sessions.id = $2 AND sessions.revoked_at IS NULL`,
+    values: [userId, sessionId],
+  });
+  return result.rows[0];
 }
 
 export function findOAuthAccount(db: Db, provider: string, providerAccountId: string) {
