@@ -1,0 +1,3 @@
+/** OAuth test helpers for other packages' tests (the SDK's): a fake GitHub and a browser. */
+export { GITHUB_CLIENT, startFakeGitHub } from './fake-github';
+export { signInThroughProvider } from './oauth-browser';
