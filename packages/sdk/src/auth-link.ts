@@ -49,8 +49,9 @@ function isExpiredSession(error: unknown): boolean {
 export type Refresher = () => Promise<boolean>;
 
 /**
- * One refresh at a time: callers arriving while one runs get its outcome. Returns whether
- * a new access token is in the store.
+ * One refresh at a time: callers arriving while one runs get its outcome. Resolves whether
+ * a new access token is in the store (false after the store was cleared); rejects, leaving
+ * the store as it was, when the refresh failed for a transient reason.
  */
 export function createRefresher(options: {
   store: TokenStore;

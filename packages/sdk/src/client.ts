@@ -47,7 +47,10 @@ export function createTollboothClient(options: TollboothClientOptions): Tollboot
         headers: { ...(await resolveHeaders(options.headers)), 'content-type': 'application/json' },
         body: JSON.stringify(refreshToken ? { refreshToken } : { cookie: true }),
       });
-      if (!response.ok) return null;
+      // 401: the session is over (revoked, reused, expired): forget the tokens. Anything
+      // else (429, 5xx) is transient: keep them and let the call fail this time.
+      if (response.status === 401) return null;
+      if (!response.ok) throw new Error(`token refresh failed with HTTP ${response.status}`);
       const body: unknown = await response.json();
       const result =
         typeof body === 'object' && body !== null && 'result' in body ? body.result : undefined;

@@ -184,4 +184,19 @@ describe('SDK token handling', () => {
     expect(await client.auth.me.query()).toMatchObject({ id: registered.user.id });
     expect((await store.get())?.refreshToken).toBeNull();
   });
+
+  it('keeps the tokens when a refresh fails for a transient reason (rate limited)', async () => {
+    const t = await createTestApp({ env: { RATE_LIMITS: 'refresh.ip=1/600' } });
+    const { client, store } = clientFor(t);
+    await client.auth.register.mutate({ email: newEmail(), password: PASSWORD });
+    t.clock.advance(FIFTEEN_MINUTES_MS);
+    await client.auth.me.query();
+    const kept = await store.get();
+
+    t.clock.advance(FIFTEEN_MINUTES_MS);
+    const error = await client.auth.me.query().catch((e: unknown) => e);
+
+    expect(isTollboothError(error, 'UNAUTHENTICATED')).toBe(true);
+    expect(await store.get()).toEqual(kept);
+  });
 });
