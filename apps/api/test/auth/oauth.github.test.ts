@@ -109,8 +109,9 @@ describe('sign-in with GitHub', () => {
       tamper: (callback) => callback.searchParams.set('state', 'attacker-state'),
     });
 
-    expect(final?.status).toBe(400);
-    expect((await readErrorEnvelope(final as Response)).error.appCode).toBe('OAUTH_STATE_MISMATCH');
+    if (!final) throw new Error('the flow stopped before the callback');
+    expect(final.status).toBe(400);
+    expect((await readErrorEnvelope(final)).error.appCode).toBe('OAUTH_STATE_MISMATCH');
   });
 
   it('refuses a callback without the state cookie (started in another browser)', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { TestApp } from '../harness';
 
 /** A fresh address per call, so tests in one file never collide. */
@@ -20,25 +21,24 @@ export async function registerAccount(
   return { email, password, ...result, refreshToken: result.refreshToken };
 }
 
-/** Rejects with the thrown error so tests can assert on its code and appCode. */
-export async function failure(promise: Promise<unknown>): Promise<{
-  code: string | undefined;
-  appCode: string | undefined;
-  httpStatus: number | undefined;
-  message: string;
-  data: Record<string, unknown>;
-}> {
+const ZErrorData = z.looseObject({
+  code: z.string().optional(),
+  appCode: z.string().optional(),
+  httpStatus: z.number().optional(),
+  fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+/** The error a call failed with, for asserting on its code and appCode. */
+export async function failure(promise: Promise<unknown>) {
   try {
     await promise;
   } catch (error) {
-    const data =
-      typeof error === 'object' && error !== null && 'data' in error && error.data
-        ? (error.data as Record<string, unknown>)
-        : {};
+    const raw = typeof error === 'object' && error !== null && 'data' in error ? error.data : {};
+    const data = ZErrorData.parse(raw ?? {});
     return {
-      code: typeof data.code === 'string' ? data.code : undefined,
-      appCode: typeof data.appCode === 'string' ? data.appCode : undefined,
-      httpStatus: typeof data.httpStatus === 'number' ? data.httpStatus : undefined,
+      code: data.code,
+      appCode: data.appCode,
+      httpStatus: data.httpStatus,
       message: error instanceof Error ? error.message : String(error),
       data,
     };

@@ -17,8 +17,9 @@ export interface FakeGitHubAccount {
 export const GITHUB_CLIENT = { id: 'gh-client-id', secret: 'gh-client-secret' };
 
 export async function startFakeGitHub() {
+  const account: FakeGitHubAccount = { id: 4242, name: 'Octo Cat', emails: [] };
   const state = {
-    account: { id: 4242, name: 'Octo Cat', emails: [] } as FakeGitHubAccount,
+    account,
     codes: new Map<string, string>(),
     tokens: new Set<string>(),
   };
