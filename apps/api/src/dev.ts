@@ -1,17 +1,22 @@
 /**
  * `pnpm dev`: one command, zero configuration. Starts the persistent dev database under
- * `.data/postgres` (unless DATABASE_URL is set) once, migrates it, and runs the API with
- * reload on change. Postgres outlives reloads, so a reload costs a Node restart, not a
- * cluster restart.
+ * `.data/postgres` (unless DATABASE_URL is set) once, migrates it, starts the Stripe emulator
+ * (unless STRIPE_SECRET_KEY is set) with webhooks forwarded to the API, and runs the API with
+ * reload on change. Postgres and the emulator outlive reloads, so a reload costs a Node
+ * restart, not a cluster restart.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultMigrationsDir, migrate } from '@tollbooth/db';
 import { startDevPostgres } from '@tollbooth/db/embedded';
+import { createStripeEmulator } from '@tollbooth/stripe-emulator';
 import { ConfigError, parseConfig } from './config';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const STRIPE_EMULATOR_PORT = 12111;
 
 function readConfig() {
   try {
@@ -41,6 +46,29 @@ console.log(
   `[dev] database ${external ? 'from DATABASE_URL' : `embedded on port ${cluster?.port} (.data/postgres)`}; ${result.applied.length} migration(s) applied`,
 );
 
+/** A local Stripe, so checkout and webhooks work offline and without a Stripe account. */
+async function startStripeEmulator() {
+  const emulator = createStripeEmulator({
+    port: Number(process.env.STRIPE_EMULATOR_PORT ?? STRIPE_EMULATOR_PORT),
+    forwardTo: `http://127.0.0.1:${config.port}/webhooks/stripe`,
+    statePath: path.join(repoRoot, '.data', 'stripe-emulator.json'),
+    tickIntervalMs: 1_000,
+    log: (line) => console.log(`[stripe-emulator] ${line}`),
+  });
+  await emulator.start();
+  console.log(`[dev] Stripe emulator on ${emulator.url} (webhooks to /webhooks/stripe)`);
+  return emulator;
+}
+
+const stripe = process.env.STRIPE_SECRET_KEY ? undefined : await startStripeEmulator();
+const stripeEnv = stripe
+  ? {
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      STRIPE_API_URL: stripe.url,
+    }
+  : {};
+
 const child = spawn(
   process.execPath,
   [
@@ -57,6 +85,7 @@ const child = spawn(
       DATABASE_URL: databaseUrl,
       NODE_ENV: process.env.NODE_ENV ?? 'development',
       MIGRATE_ON_START: 'false',
+      ...stripeEnv,
     },
   },
 );
@@ -69,6 +98,7 @@ async function stop(code: number) {
   await new Promise((resolve) =>
     child.exitCode === null ? child.once('exit', resolve) : resolve(null),
   );
+  await stripe?.stop();
   await cluster?.stop();
   process.exit(code);
 }
