@@ -5,8 +5,11 @@
 import os from 'node:os';
 import { inlinePasswordHasher } from './passwords';
 
-/** Nice 10: the API's event loop and PostgreSQL (nice 0) preempt hashing whenever they run. */
-const HASHER_NICENESS = 10;
+/**
+ * Nice 19 (the lowest priority): the API's event loop and PostgreSQL (nice 0) get the CPU
+ * first; hashing uses what they leave, which under login load is most of it.
+ */
+const HASHER_NICENESS = 19;
 
 try {
   // Threads inherit the niceness of the thread that creates them: set it before libuv's

@@ -3,7 +3,7 @@
  *
  * On two cores, four libuv threads hashing at full load starve the event loop: /healthz p99
  * went from 1 ms to ~400 ms while logins ran flat out. A helper process whose threads run
- * at nice 10 does the hashing instead; the kernel then gives the event loop and PostgreSQL
+ * at nice 19 does the hashing instead; the kernel then gives the event loop and PostgreSQL
  * the CPU whenever they want it, and hashing takes what is left. Login throughput stays
  * about the same (the same cores do the same work); only its priority changes.
  *
