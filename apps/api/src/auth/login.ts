@@ -51,19 +51,24 @@ export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): P
       ? await deps.passwords.hash(input.password)
       : null;
 
-  return deps.db.transaction().execute(async (trx) => {
+  const result = await deps.db.transaction().execute(async (trx) => {
     let user = rehashed
       ? ((await updateUser(trx, found.id, { password_hash: rehashed })) ?? found)
       : found;
     user = await applyAdminEmails(trx, deps.config, user);
-    const result = await startSession(trx, deps, { user, method: 'password', meta });
+    const session = await startSession(trx, deps, { user, method: 'password', meta });
     await recordAuditEvent(trx, {
       event: 'auth.login',
       status: 'success',
       userId: user.id,
       meta,
-      metadata: { method: 'password', sessionId: result.sessionId },
+      metadata: { method: 'password', sessionId: session.sessionId },
     });
-    return result;
+    return session;
   });
+  // The per-account limit exists to stop guessing: a correct password gives its point back,
+  // so someone signing in on many devices is never locked out by their own successes.
+  // The attempt was counted first, so parallel guesses cannot slip past the limit meanwhile.
+  await deps.rateLimiter.refund('login.account', emailSubject(input.email));
+  return result;
 }

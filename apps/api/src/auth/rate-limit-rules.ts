@@ -10,7 +10,7 @@
 export const RATE_LIMIT_DEFAULTS = {
   /** Every login attempt, per client IP. */
   'login.ip': { points: 50, seconds: 15 * 60 },
-  /** Every login attempt, per email address tried. */
+  /** Login attempts per email address tried; a successful sign-in gives its point back. */
   'login.account': { points: 10, seconds: 15 * 60 },
   'register.ip': { points: 10, seconds: 60 * 60 },
   /** Requests that send mail (code, magic link, reset, verification), per IP. */

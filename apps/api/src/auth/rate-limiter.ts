@@ -14,6 +14,8 @@ export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: num
 
 export interface RateLimiter {
   consume(name: RateLimitName, subject: string): Promise<RateLimitResult>;
+  /** Gives back one point consumed earlier (an attempt that turned out legitimate). */
+  refund(name: RateLimitName, subject: string): Promise<void>;
 }
 
 /** Subject for a per-address limit: case-insensitive, and no plaintext email in the store. */
@@ -65,6 +67,9 @@ export function createPostgresRateLimiter(
         }
         throw error;
       }
+    },
+    async refund(name, subject) {
+      await limiterFor(name).reward(subject, 1);
     },
   };
 }

@@ -45,6 +45,19 @@ describe('rate limits', () => {
     expect((await login(t, other.email, PASSWORD)).status).toBe(200);
   });
 
+  it('do not count successful sign-ins against the account, only failed ones', async () => {
+    const t = await createTestApp({ env: { RATE_LIMITS: 'login.account=2/600' } });
+    const { email } = await registerAccount(t);
+
+    for (let signIn = 1; signIn <= 4; signIn++) {
+      expect((await login(t, email, PASSWORD)).status).toBe(200);
+    }
+    await login(t, email);
+    await login(t, email);
+
+    expect((await login(t, email, PASSWORD)).status).toBe(429);
+  });
+
   it('limit per IP across accounts (behind a trusted proxy)', async () => {
     const t = await createTestApp({
       env: { RATE_LIMITS: 'login.ip=2/600', TRUST_PROXY_HOPS: '1' },
