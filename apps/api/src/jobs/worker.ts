@@ -4,6 +4,7 @@
  * installer. graphile-worker keeps its tables in the `graphile_worker` schema and migrates
  * them itself; we run that next to our own migrations.
  */
+import { setTimeout } from 'node:timers/promises';
 import { run, runMigrations, runOnce, Logger as WorkerLogger } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from '../lib/logger';
@@ -81,11 +82,37 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   return { stop: () => runner.stop() };
 }
 
+/** A drain that still sees locked jobs after this long has lost a job, not a race. */
+const DRAIN_SETTLE_TIMEOUT_MS = 10_000;
+const DRAIN_SETTLE_POLL_MS = 10;
+
+/**
+ * graphile-worker does not await a job's final write (complete or fail) before `runOnce`
+ * resolves, so the queue can still show a finished job as locked, without its error, for a
+ * moment afterwards. Wait until no job is locked: the queue as the run left it.
+ */
+async function waitUntilNoJobIsLocked(pool: pg.Pool): Promise<void> {
+  const deadline = Date.now() + DRAIN_SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const { rows } = await pool.query<{ locked: boolean }>(
+      'select exists (select 1 from graphile_worker._private_jobs where locked_at is not null) as locked',
+    );
+    if (!rows[0]?.locked) return;
+    if (Date.now() > deadline) {
+      throw new Error(`jobs were still locked ${DRAIN_SETTLE_TIMEOUT_MS} ms after the drain`);
+    }
+    await setTimeout(DRAIN_SETTLE_POLL_MS);
+  }
+}
+
 /** Runs every job that is due now, then returns: tests call this instead of waiting. */
 export async function drainJobs(deps: WorkerDeps): Promise<void> {
   await runOnce({
     pgPool: guardPool(deps.pool, deps.logger),
     taskList: createTaskList(deps),
     logger: workerLogger(deps.logger),
+    // A drain is a library call: the caller owns the process's signals.
+    noHandleSignals: true,
   });
+  await waitUntilNoJobIsLocked(deps.pool);
 }
