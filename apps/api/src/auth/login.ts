@@ -5,7 +5,7 @@ import { applyAdminEmails } from './accounts';
 import { enforceRateLimits } from './limits';
 import { checkPassword, passwordNeedsRehash } from './passwords';
 import { emailSubject, ipSubject } from './rate-limiter';
-import { type AuthResult, startSession } from './sessions.service';
+import { type AuthResult, signIn } from './sessions.service';
 import { findUserByEmail, updateUser } from './users.queries';
 
 export interface LoginInput {
@@ -56,15 +56,7 @@ export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): P
       ? ((await updateUser(trx, found.id, { password_hash: rehashed })) ?? found)
       : found;
     user = await applyAdminEmails(trx, deps.config, user);
-    const session = await startSession(trx, deps, { user, method: 'password', meta });
-    await recordAuditEvent(trx, {
-      event: 'auth.login',
-      status: 'success',
-      userId: user.id,
-      meta,
-      metadata: { method: 'password', sessionId: session.sessionId },
-    });
-    return session;
+    return signIn(trx, deps, { user, method: 'password', meta });
   });
   // The per-account limit exists to stop guessing: a correct password gives its point back,
   // so someone signing in on many devices is never locked out by their own successes.

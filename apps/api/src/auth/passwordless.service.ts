@@ -12,7 +12,7 @@ import { findOrCreateVerifiedUser } from './accounts';
 import { enforceRateLimits } from './limits';
 import { emailSubject, ipSubject } from './rate-limiter';
 import { checkLoginCode, redeemToken } from './secrets.service';
-import { type AuthResult, type SignInMethod, startSession } from './sessions.service';
+import { type AuthResult, type SignInMethod, signIn } from './sessions.service';
 import { normalizeEmail } from './users.queries';
 
 type Delivery = 'send_login_code' | 'send_magic_link';
@@ -52,15 +52,12 @@ async function signInByEmail(
   if (user.status !== 'active') {
     throw new AppError('ACCOUNT_DEACTIVATED', 'This account was deactivated');
   }
-  const result = await startSession(trx, deps, { user, method: args.method, meta: args.meta });
-  await recordAuditEvent(trx, {
-    event: created ? 'auth.register' : 'auth.login',
-    status: 'success',
-    userId: user.id,
+  return signIn(trx, deps, {
+    user,
+    method: args.method,
     meta: args.meta,
-    metadata: { method: args.method, sessionId: result.sessionId },
+    event: created ? 'auth.register' : 'auth.login',
   });
-  return result;
 }
 
 export async function loginWithCode(

@@ -1,11 +1,11 @@
-import { type RequestMeta, recordAuditEvent } from '../audit/audit';
+import type { RequestMeta } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
 import { initialRole } from './accounts';
 import { enforceRateLimits } from './limits';
 import { ipSubject } from './rate-limiter';
-import { type AuthResult, startSession } from './sessions.service';
+import { type AuthResult, signIn } from './sessions.service';
 import { insertUser } from './users.queries';
 
 export interface RegisterInput {
@@ -38,13 +38,6 @@ export async function register(
       });
     }
     await enqueueJob(trx, 'send_email_verification', { userId: user.id });
-    const result = await startSession(trx, deps, { user, method: 'register', meta });
-    await recordAuditEvent(trx, {
-      event: 'auth.register',
-      status: 'success',
-      userId: user.id,
-      meta,
-    });
-    return result;
+    return signIn(trx, deps, { user, method: 'register', meta, event: 'auth.register' });
   });
 }

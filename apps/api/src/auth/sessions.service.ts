@@ -107,6 +107,32 @@ export async function startSession(
   return { user: toPublicUser(args.user), ...tokens };
 }
 
+/**
+ * Starts a session for someone who just proved who they are and records the sign-in in the
+ * audit log, in the caller's transaction: every way in (password, code, link, OAuth,
+ * registration) leaves the same trail.
+ */
+export async function signIn(
+  db: Db,
+  deps: SessionDeps,
+  args: {
+    user: User;
+    method: SignInMethod;
+    meta: RequestMeta;
+    event?: 'auth.login' | 'auth.register';
+  },
+): Promise<AuthResult> {
+  const result = await startSession(db, deps, args);
+  await recordAuditEvent(db, {
+    event: args.event ?? 'auth.login',
+    status: 'success',
+    userId: args.user.id,
+    meta: args.meta,
+    metadata: { method: args.method, sessionId: result.sessionId },
+  });
+  return result;
+}
+
 type RefreshOutcome =
   | { kind: 'rotated'; result: AuthResult }
   | { kind: 'invalid' }

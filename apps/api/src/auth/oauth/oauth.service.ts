@@ -12,7 +12,7 @@ import { findOrCreateVerifiedUser } from '../accounts';
 import { enforceRateLimits } from '../limits';
 import { ipSubject } from '../rate-limiter';
 import { issueToken, redeemToken } from '../secrets.service';
-import { type AuthResult, startSession } from '../sessions.service';
+import { type AuthResult, signIn } from '../sessions.service';
 import { findOAuthAccount, findUserById, linkOAuthAccount } from '../users.queries';
 import type { OAuthProfile, OAuthProvider } from './providers';
 
@@ -84,15 +84,7 @@ export async function exchangeOAuthCode(
     if (user?.status !== 'active') {
       throw new AppError('INVALID_TOKEN', 'This sign-in code is invalid or was already used');
     }
-    const result = await startSession(trx, deps, { user, method: 'oauth', meta });
-    await recordAuditEvent(trx, {
-      event: 'auth.login',
-      status: 'success',
-      userId: user.id,
-      meta,
-      metadata: { method: 'oauth', sessionId: result.sessionId },
-    });
-    return result;
+    return signIn(trx, deps, { user, method: 'oauth', meta });
   });
 }
 
