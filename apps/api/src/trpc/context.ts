@@ -1,12 +1,10 @@
 import type { Deps } from '../deps';
 import type { Logger } from '../lib/logger';
 
-/**
- * What every procedure sees: the dependencies plus who is calling, from where.
- *
- * `deps` and `logger` are marked internal so that the SDK's bundled declarations
- * (built with `stripInternal`) never reach database, logger or other server types.
- */
+// Members marked @internal are server-side only: the SDK's bundled declarations are built
+// with `stripInternal`, so database, logger and HTTP types never reach a client's types.
+
+/** What every procedure sees: who is calling, from where (and, on the server, its deps). */
 export interface Context {
   /** @internal */
   deps: Deps;
