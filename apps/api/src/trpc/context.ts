@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { Logger } from '../lib/logger';
 
-// Members marked @internal are server-side only: the SDK's bundled declarations are built
+// Members tagged internal (JSDoc) are server-side only: the SDK's bundled declarations are built
 // with `stripInternal`, so database, logger and HTTP types never reach a client's types.
 
 /** What every procedure sees: who is calling, from where (and, on the server, its deps). */
