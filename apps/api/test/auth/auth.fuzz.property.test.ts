@@ -35,6 +35,7 @@ const nastyString = fc.oneof(
     'a@b',
     'x'.repeat(5000),
     "' OR 1=1 --",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal injection payload, on purpose
     '${jndi:ldap://x}',
     '00000000-0000-0000-0000-000000000000.AAAA',
     'Bearer',
