@@ -1,9 +1,14 @@
 // cancel_at_period_end takes effect when the clock reaches the period end: the subscription
 // ends without another invoice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPlan, DAY, startTestEmulator, subscribe, type TestEnv } from './helpers.ts';
-
-const PERIOD_END = Date.UTC(2030, 1, 15, 12) / 1000;
+import {
+  createPlan,
+  DAY,
+  PERIOD_END,
+  startTestEmulator,
+  subscribe,
+  type TestEnv,
+} from './helpers.ts';
 
 let env: TestEnv;
 beforeEach(async () => {

@@ -2,9 +2,14 @@
 // 3, 5 and 7 days apart, then the subscription is canceled (or marked unpaid, per policy) — or
 // recovers as soon as a retry succeeds.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlan, DAY, startTestEmulator, subscribe, type TestEnv } from './helpers.ts';
-
-const PERIOD_END = Date.UTC(2030, 1, 15, 12) / 1000;
+import {
+  createPlan,
+  DAY,
+  PERIOD_END,
+  startTestEmulator,
+  subscribe,
+  type TestEnv,
+} from './helpers.ts';
 
 let env: TestEnv;
 afterEach(() => env.stop());

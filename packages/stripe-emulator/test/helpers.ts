@@ -14,6 +14,8 @@ import {
 
 /** 2030-01-15T12:00:00Z: a fixed start so period arithmetic in assertions is exact. */
 export const START = Date.UTC(2030, 0, 15, 12, 0, 0) / 1000;
+/** End of the first monthly period of a subscription started at START. */
+export const PERIOD_END = Date.UTC(2030, 1, 15, 12) / 1000;
 export const DAY = 86_400;
 
 export interface TestEnv {

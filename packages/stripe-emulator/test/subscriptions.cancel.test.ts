@@ -5,14 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createPlan,
   DAY,
+  PERIOD_END,
   START,
   startTestEmulator,
   stripeError,
   subscribe,
   type TestEnv,
 } from './helpers.ts';
-
-const PERIOD_END = Date.UTC(2030, 1, 15, 12) / 1000;
 
 let env: TestEnv;
 beforeEach(async () => {

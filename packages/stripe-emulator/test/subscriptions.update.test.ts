@@ -6,6 +6,7 @@ import {
   createPlan,
   DAY,
   liveCustomer,
+  PERIOD_END,
   START,
   startTestEmulator,
   stripeError,
@@ -13,7 +14,6 @@ import {
   type TestEnv,
 } from './helpers.ts';
 
-const PERIOD_END = Date.UTC(2030, 1, 15, 12) / 1000;
 const HALFWAY = START + 15.5 * DAY;
 
 let env: TestEnv;

@@ -4,14 +4,13 @@ import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createPlan,
+  PERIOD_END,
   type Receiver,
   startReceiver,
   startTestEmulator,
   subscribe,
   type TestEnv,
 } from './helpers.ts';
-
-const PERIOD_END = Date.UTC(2030, 1, 15, 12) / 1000;
 
 let env: TestEnv;
 let receiver: Receiver;
