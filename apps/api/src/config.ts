@@ -242,6 +242,22 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
   );
 }
 
+/**
+ * For entry points (server, dev, worker): a bad configuration ends the process with its one
+ * line on stderr and status 1, before anything starts.
+ */
+export function parseConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const present = withoutEmpty(env);
   const result = schema.safeParse(present);

@@ -12,25 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { defaultMigrationsDir, migrate } from '@tollbooth/db';
 import { startDevPostgres } from '@tollbooth/db/embedded';
 import { createStripeEmulator } from '@tollbooth/stripe-emulator';
-import { ConfigError, parseConfig } from './config';
+import { parseConfigOrExit } from './config';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const STRIPE_EMULATOR_PORT = 12111;
 
-function readConfig() {
-  try {
-    return parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = readConfig();
+const config = parseConfigOrExit(process.env);
 const external = config.databaseUrl;
 const cluster = external
   ? undefined

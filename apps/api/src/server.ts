@@ -4,7 +4,7 @@
  */
 import { defaultMigrationsDir, migrate } from '@tollbooth/db';
 import { createApp } from './app';
-import { type Config, ConfigError, parseConfig } from './config';
+import { type Config, parseConfigOrExit } from './config';
 import { createDeps } from './deps';
 import { listen } from './http-server';
 import { installJobQueue, type RunningWorker, startWorker } from './jobs/worker';
@@ -26,16 +26,7 @@ async function resolveDatabase(config: Config): Promise<{ config: Config; owned?
 }
 
 async function main(): Promise<void> {
-  let parsed: Config;
-  try {
-    parsed = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const parsed = parseConfigOrExit(process.env);
   const bootLogger = createLogger({
     level: parsed.logLevel,
     pretty: parsed.nodeEnv === 'development',

@@ -3,21 +3,12 @@
  * Same config and dependencies as the API; runs mail and housekeeping jobs until SIGTERM,
  * then lets running jobs finish before exiting.
  */
-import { ConfigError, parseConfig } from './config';
+import { parseConfigOrExit } from './config';
 import { createDeps } from './deps';
 import { startWorker } from './jobs/worker';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof parseConfig>;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = parseConfigOrExit(process.env);
   if (!config.databaseUrl) {
     console.error('Invalid configuration: DATABASE_URL is required for the worker');
     process.exit(1);
