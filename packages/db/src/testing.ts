@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startEmbeddedPostgres } from './embedded';
+import { type EmbeddedCluster, startEmbeddedPostgres } from './embedded';
 import { migrate } from './migrator';
 import { defaultMigrationsDir } from './paths';
 
@@ -42,6 +42,31 @@ function runPrefix(): string {
   return `tt_${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * An embedded cluster in a fresh temporary directory, on a free port, deleted on stop.
+ * `durable: false` (tests) trades crash safety for speed; the bench keeps it on.
+ */
+export async function startThrowawayCluster(options: {
+  durable: boolean;
+}): Promise<EmbeddedCluster> {
+  const base = await mkdtemp(path.join(tmpdir(), 'tollbooth-pg-'));
+  // The cluster runs as the `postgres` user when we are root; it must be able to enter.
+  await chmod(base, 0o755);
+  const cluster = await startEmbeddedPostgres({
+    dataDir: path.join(base, 'data'),
+    port: await freePort(),
+    persistent: false,
+    durable: options.durable,
+  });
+  return {
+    ...cluster,
+    async stop() {
+      await cluster.stop();
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Starts a throwaway embedded cluster, or uses the server in `databaseUrl` when given. */
 export async function startTestServer(databaseUrl?: string): Promise<TestServer> {
   const prefix = runPrefix();
@@ -52,23 +77,8 @@ export async function startTestServer(databaseUrl?: string): Promise<TestServer>
       stop: () => dropDatabasesWithPrefix(databaseUrl, prefix),
     };
   }
-  const base = await mkdtemp(path.join(tmpdir(), 'tollbooth-pg-'));
-  // The cluster runs as the `postgres` user when we are root; it must be able to enter.
-  await chmod(base, 0o755);
-  const cluster = await startEmbeddedPostgres({
-    dataDir: path.join(base, 'data'),
-    port: await freePort(),
-    persistent: false,
-    durable: false,
-  });
-  return {
-    adminUrl: cluster.url(),
-    prefix,
-    async stop() {
-      await cluster.stop();
-      await rm(base, { recursive: true, force: true });
-    },
-  };
+  const cluster = await startThrowawayCluster({ durable: false });
+  return { adminUrl: cluster.url(), prefix, stop: () => cluster.stop() };
 }
 
 function withDatabase(url: string, database: string): string {
