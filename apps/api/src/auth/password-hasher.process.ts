@@ -26,14 +26,25 @@ interface Request {
   hash?: string;
 }
 
+/**
+ * The parent may be gone by the time a hash finishes (it is shutting down): then there is no
+ * one to answer, and a failed send must not crash this process with an unhandled EPIPE.
+ */
+function reply(message: object): void {
+  if (!process.connected || !process.send) return;
+  process.send(message, (error: Error | null) => {
+    if (error) process.exit(0);
+  });
+}
+
 process.on('message', (message: Request) => {
   const work =
     message.op === 'hash'
       ? inlinePasswordHasher.hash(message.password)
       : inlinePasswordHasher.verify(message.hash ?? '', message.password);
   work.then(
-    (result) => process.send?.({ id: message.id, ok: true, result }),
-    (error: unknown) => process.send?.({ id: message.id, ok: false, error: String(error) }),
+    (result) => reply({ id: message.id, ok: true, result }),
+    (error: unknown) => reply({ id: message.id, ok: false, error: String(error) }),
   );
 });
 
