@@ -2,19 +2,19 @@
  * Plain HTTP routes for people and infrastructure: GET / (what this is), /healthz (load
  * balancer and Render health check), /version (what is deployed), /metrics (Prometheus).
  */
-import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
+import { constantTimeEqual, sha256 } from '../lib/hash';
 import { checkDatabase } from '../system/system.service';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version';
 import type { AppEnv } from './app-env';
 import { errorResponse } from './error-response';
 
+/** Digests have one length, so not even the token's length leaks through the comparison. */
 function bearerMatches(header: string | undefined, token: string): boolean {
-  const presented = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-  const expected = Buffer.from(token);
-  return presented.length === expected.length && timingSafeEqual(presented, expected);
+  const presented = header?.replace(/^Bearer\s+/i, '') ?? '';
+  return constantTimeEqual(sha256(presented), sha256(token));
 }
 
 export function systemRoutes(deps: Deps) {
