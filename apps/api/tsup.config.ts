@@ -11,7 +11,7 @@ export default defineConfig({
   entry: {
     server: 'src/server.ts',
     worker: 'src/worker.ts',
-    'password-hasher-process': 'src/auth/password-hasher.process.ts',
+    'password-hasher-process': 'src/auth/passwords/password-hasher.process.ts',
     migrate: '../../packages/db/bin/migrate.ts',
   },
   format: ['esm'],

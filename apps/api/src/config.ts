@@ -9,7 +9,7 @@ import {
   RATE_LIMIT_DEFAULTS,
   type RateLimitName,
   type RateLimitRule,
-} from './auth/rate-limit-rules';
+} from './auth/rate-limit/rules';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

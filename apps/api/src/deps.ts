@@ -3,21 +3,21 @@
  * destination and reuse the rest as it runs in production.
  */
 
-import { fileURLToPath } from 'node:url';
 import type { Database } from '@tollbooth/db';
 import { createDb } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
-import { type AccessTokens, createAccessTokens } from './auth/access-tokens';
-import { createNextAuthTokens, type NextAuthTokens } from './auth/nextauth-tokens';
-import { createProcessPasswordHasher } from './auth/password-hasher';
-import { inlinePasswordHasher, type PasswordHasher } from './auth/passwords';
-import { createPostgresRateLimiter, type RateLimiter } from './auth/rate-limiter';
-import { type KeyRing, loadKeyRing } from './auth/signing-keys';
+import { createProcessPasswordHasher } from './auth/passwords/password-hasher';
+import { inlinePasswordHasher, type PasswordHasher } from './auth/passwords/passwords';
+import { createPostgresRateLimiter, type RateLimiter } from './auth/rate-limit/postgres-limiter';
+import { type AccessTokens, createAccessTokens } from './auth/tokens/access-tokens';
+import { createNextAuthTokens, type NextAuthTokens } from './auth/tokens/nextauth-tokens';
+import { type KeyRing, loadKeyRing } from './auth/tokens/signing-keys';
 import type { Config } from './config';
 import { type Clock, systemClock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
 import { cryptoRandom, type RandomSource } from './lib/random';
+import { devDataPath } from './lib/repo-root';
 import { createCaptureMailer, createSmtpMailer, type Mailer } from './mail/mailer';
 import { createMetrics, type Metrics } from './metrics/metrics';
 
@@ -48,7 +48,7 @@ export interface DepsOverrides {
 }
 
 /** Where development keeps captured mail (`.data/mail/`), readable without a mail server. */
-const DEV_MAIL_DIR = fileURLToPath(new URL('../../../.data/mail/', import.meta.url));
+const DEV_MAIL_DIR = devDataPath('mail');
 
 function createMailer(config: Config): Mailer & { close?(): void } {
   if (config.smtpUrl) return createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom });

@@ -7,15 +7,14 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultMigrationsDir, migrate } from '@tollbooth/db';
 import { startDevPostgres } from '@tollbooth/db/embedded';
 import { createStripeEmulator } from '@tollbooth/stripe-emulator';
 import { parseConfigOrExit } from './config';
+import { devDataPath } from './lib/repo-root';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const STRIPE_EMULATOR_PORT = 12111;
 
 const config = parseConfigOrExit(process.env);
@@ -39,7 +38,7 @@ async function startStripeEmulator() {
   const emulator = createStripeEmulator({
     port: Number(process.env.STRIPE_EMULATOR_PORT ?? STRIPE_EMULATOR_PORT),
     forwardTo: `http://127.0.0.1:${config.port}/webhooks/stripe`,
-    statePath: path.join(repoRoot, '.data', 'stripe-emulator.json'),
+    statePath: devDataPath('stripe-emulator.json'),
     tickIntervalMs: 1_000,
     log: (line) => console.log(`[stripe-emulator] ${line}`),
   });

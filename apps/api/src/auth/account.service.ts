@@ -8,9 +8,9 @@ import { type RequestMeta, recordAuditEvent } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
-import { enforceRateLimits } from './limits';
-import { checkPassword, passwordPolicyViolation } from './passwords';
+import { checkPassword, passwordPolicyViolation } from './passwords/passwords';
 import { type PublicUser, toPublicUser } from './public-user';
+import { enforceRateLimits } from './rate-limit/enforce';
 import { revokeUserSessions } from './sessions.queries';
 import { updateUser } from './users.queries';
 

@@ -32,20 +32,16 @@ import {
   requestMagicLink,
 } from './passwordless.service';
 import { toPublicUser } from './public-user';
+import { refreshSession } from './refresh';
+import { register } from './register';
+import { endSession, listSessions, revokeSessions } from './sessions.service';
+import type { AuthResult } from './sign-in';
 import {
   assertAllowedOrigin,
   clearRefreshCookie,
   readRefreshCookie,
   setRefreshCookie,
-} from './refresh-cookie';
-import { register } from './register';
-import {
-  type AuthResult,
-  endSession,
-  listSessions,
-  refreshSession,
-  revokeSessions,
-} from './sessions.service';
+} from './tokens/refresh-cookie';
 
 /** What sign-in procedures return; `refreshToken` is null in cookie mode. */
 export type AuthResponse = Omit<AuthResult, 'refreshToken'> & { refreshToken: string | null };

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordPolicyViolation } from './passwords';
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordPolicyViolation,
+} from './passwords/passwords';
 
 /** Free text that is stored: PostgreSQL text cannot hold NUL, so refuse it at the edge. */
 const ZStoredText = (max: number) =>

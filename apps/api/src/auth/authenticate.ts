@@ -1,9 +1,9 @@
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import type { Caller } from './account.service';
-import { findOrCreateVerifiedUser } from './accounts';
-import { looksLikeJwe } from './nextauth-tokens';
+import { looksLikeJwe } from './tokens/nextauth-tokens';
 import { findActiveUserForSession } from './users.queries';
+import { findOrCreateVerifiedUser } from './verified-accounts';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 

@@ -8,10 +8,10 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
 import type { Caller } from './account.service';
-import { enforceRateLimits } from './limits';
-import { passwordPolicyViolation } from './passwords';
-import { emailSubject, ipSubject } from './rate-limiter';
-import { redeemToken } from './secrets.service';
+import { passwordPolicyViolation } from './passwords/passwords';
+import { enforceRateLimits } from './rate-limit/enforce';
+import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
+import { redeemToken } from './secrets/secrets.service';
 import { revokeUserSessions } from './sessions.queries';
 import { findUserByIdForUpdate, updateUser } from './users.queries';
 

@@ -1,12 +1,12 @@
 import { type RequestMeta, recordAuditEvent } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
-import { applyAdminEmails } from './accounts';
-import { enforceRateLimits } from './limits';
-import { checkPassword, passwordNeedsRehash } from './passwords';
-import { emailSubject, ipSubject } from './rate-limiter';
-import { type AuthResult, signIn } from './sessions.service';
+import { checkPassword, passwordNeedsRehash } from './passwords/passwords';
+import { enforceRateLimits } from './rate-limit/enforce';
+import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
+import { type AuthResult, signIn } from './sign-in';
 import { findUserByEmail, updateUser } from './users.queries';
+import { applyAdminEmails } from './verified-accounts';
 
 export interface LoginInput {
   email: string;

@@ -8,12 +8,12 @@ import { type RequestMeta, recordAuditEvent } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
-import { findOrCreateVerifiedUser } from './accounts';
-import { enforceRateLimits } from './limits';
-import { emailSubject, ipSubject } from './rate-limiter';
-import { checkLoginCode, redeemToken } from './secrets.service';
-import { type AuthResult, type SignInMethod, signIn } from './sessions.service';
+import { enforceRateLimits } from './rate-limit/enforce';
+import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
+import { checkLoginCode, redeemToken } from './secrets/secrets.service';
+import { type AuthResult, type SignInMethod, signIn } from './sign-in';
 import { normalizeEmail } from './users.queries';
+import { findOrCreateVerifiedUser } from './verified-accounts';
 
 type Delivery = 'send_login_code' | 'send_magic_link';
 

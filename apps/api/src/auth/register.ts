@@ -2,11 +2,11 @@ import type { RequestMeta } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
-import { initialRole } from './accounts';
-import { enforceRateLimits } from './limits';
-import { ipSubject } from './rate-limiter';
-import { type AuthResult, signIn } from './sessions.service';
+import { enforceRateLimits } from './rate-limit/enforce';
+import { ipSubject } from './rate-limit/postgres-limiter';
+import { type AuthResult, signIn } from './sign-in';
 import { insertUser } from './users.queries';
+import { initialRole } from './verified-accounts';
 
 export interface RegisterInput {
   email: string;

@@ -3,6 +3,6 @@
  * To rotate, put the new key first in the existing set ({"keys":[new, old]}) and drop the
  * old one 15 minutes (one access-token lifetime) after deploying.
  */
-import { generateJwks } from '../auth/signing-keys';
+import { generateJwks } from '../auth/tokens/signing-keys';
 
 console.log(generateJwks());

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { base64url, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ACCESS_TOKEN_TTL_SECONDS } from '../../src/auth/access-tokens';
+import { ACCESS_TOKEN_TTL_SECONDS } from '../../src/auth/tokens/access-tokens';
 import { createManualClock } from '../../src/lib/clock';
 import { createTestApp, readTrpcError, type TestApp } from '../harness';
 import { registerAccount } from '../support/accounts';

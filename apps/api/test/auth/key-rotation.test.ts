@@ -1,6 +1,6 @@
 import { createTestDatabase } from '@tollbooth/db/vitest';
 import { describe, expect, it } from 'vitest';
-import { generateJwks } from '../../src/auth/signing-keys';
+import { generateJwks } from '../../src/auth/tokens/signing-keys';
 import { createManualClock } from '../../src/lib/clock';
 import { createTestApp } from '../harness';
 import { registerAccount } from '../support/accounts';
@@ -47,7 +47,7 @@ describe('signing key rotation (JWT_PRIVATE_KEYS)', () => {
   });
 
   it('refuses a key set without private keys or with an unsupported key type', async () => {
-    const { keyRingFromJwks } = await import('../../src/auth/signing-keys');
+    const { keyRingFromJwks } = await import('../../src/auth/tokens/signing-keys');
     const publicOnly = JSON.parse(generateJwks());
     delete publicOnly.keys[0].d;
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { createProcessPasswordHasher } from '../../src/auth/password-hasher';
-import { checkPassword, passwordNeedsRehash } from '../../src/auth/passwords';
+import { createProcessPasswordHasher } from '../../src/auth/passwords/password-hasher';
+import { checkPassword, passwordNeedsRehash } from '../../src/auth/passwords/passwords';
 import { createLogger } from '../../src/lib/logger';
 import { createTestApp } from '../harness';
 import { failure, registerAccount } from '../support/accounts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REFRESH_COOKIE_NAME } from '../../src/auth/refresh-tokens';
+import { REFRESH_COOKIE_NAME } from '../../src/auth/tokens/refresh-tokens';
 import { createTestApp, readTrpcError, type TestApp } from '../harness';
 import { newEmail, PASSWORD } from '../support/accounts';
 import { readTrpcBody } from '../support/http';

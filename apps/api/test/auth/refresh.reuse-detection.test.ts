@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROTATION_GRACE_SECONDS } from '../../src/auth/refresh-tokens';
+import { ROTATION_GRACE_SECONDS } from '../../src/auth/tokens/refresh-tokens';
 import { createManualClock } from '../../src/lib/clock';
 import { createTestApp } from '../harness';
 import { failure, registerAccount } from '../support/accounts';

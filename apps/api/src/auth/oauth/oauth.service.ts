@@ -8,12 +8,12 @@ import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors/app-error';
 import { enqueueJob } from '../../jobs/queue';
-import { findOrCreateVerifiedUser } from '../accounts';
-import { enforceRateLimits } from '../limits';
-import { ipSubject } from '../rate-limiter';
-import { issueToken, redeemToken } from '../secrets.service';
-import { type AuthResult, signIn } from '../sessions.service';
+import { enforceRateLimits } from '../rate-limit/enforce';
+import { ipSubject } from '../rate-limit/postgres-limiter';
+import { issueToken, redeemToken } from '../secrets/secrets.service';
+import { type AuthResult, signIn } from '../sign-in';
 import { findOAuthAccount, findUserById, linkOAuthAccount } from '../users.queries';
+import { findOrCreateVerifiedUser } from '../verified-accounts';
 import type { OAuthProfile, OAuthProvider } from './providers';
 
 export async function completeOAuthSignIn(

@@ -14,7 +14,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../../lib/clock';
 import { constantTimeEqual } from '../../lib/hash';
-import type { KeyRing } from '../signing-keys';
+import type { KeyRing } from '../tokens/signing-keys';
 
 export const OAUTH_STATE_COOKIE = 'tollbooth_oauth';
 export const OAUTH_STATE_TTL_SECONDS = 10 * 60;

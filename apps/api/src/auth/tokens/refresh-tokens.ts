@@ -17,8 +17,13 @@
  * - The token travels in the response body (SDK) or in an HttpOnly; Secure; SameSite=Lax
  *   cookie scoped to the refresh path (browsers); cookie calls must carry an allowed Origin.
  */
-import type { RandomSource } from '../lib/random';
-import { formatToken, generateTokenSecret, parseToken, secretMatches } from './one-time-secrets';
+import type { RandomSource } from '../../lib/random';
+import {
+  formatToken,
+  generateTokenSecret,
+  parseToken,
+  secretMatches,
+} from '../secrets/one-time-secrets';
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 export const ROTATION_GRACE_SECONDS = 10;

@@ -19,8 +19,8 @@
  *   succeed.
  */
 import type { OneTimeSecretPurpose } from '@tollbooth/db';
-import { constantTimeEqual, sha256 } from '../lib/hash';
-import type { RandomSource } from '../lib/random';
+import { constantTimeEqual, sha256 } from '../../lib/hash';
+import type { RandomSource } from '../../lib/random';
 
 /** How long each kind of secret stays valid, in seconds. */
 export const SECRET_TTL_SECONDS: Record<OneTimeSecretPurpose, number> = {

@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../../lib/logger';
 import type { PasswordHasher } from './passwords';
 
 /** Concurrent hashes in the helper: one per core keeps the cores busy without thrashing. */

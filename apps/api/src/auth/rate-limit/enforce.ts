@@ -1,7 +1,7 @@
-import { type RequestMeta, recordAuditEvent } from '../audit/audit';
-import type { Deps } from '../deps';
-import { AppError } from '../errors/app-error';
-import type { RateLimitName } from './rate-limit-rules';
+import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors/app-error';
+import type { RateLimitName } from './rules';
 
 /**
  * Consumes one point of each named limit, in order; the first exhausted one fails the call

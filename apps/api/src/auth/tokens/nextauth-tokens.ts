@@ -20,7 +20,7 @@
 import { hkdfSync } from 'node:crypto';
 import { decodeProtectedHeader, jwtDecrypt } from 'jose';
 import { z } from 'zod';
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../../lib/clock';
 
 const V5_SALTS = ['authjs.session-token', '__Secure-authjs.session-token'] as const;
 /** NextAuth's own decode tolerance. */

@@ -18,8 +18,8 @@
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { AppError } from '../errors/app-error';
-import type { Clock } from '../lib/clock';
+import { AppError } from '../../errors/app-error';
+import type { Clock } from '../../lib/clock';
 import type { KeyRing } from './signing-keys';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;

@@ -21,8 +21,8 @@ import {
 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { devDataPath } from '../../lib/repo-root';
 
 export type SigningAlgorithm = 'EdDSA' | 'ES256';
 
@@ -86,7 +86,7 @@ export function generateJwks(): string {
   return JSON.stringify({ keys: [privateKey.export({ format: 'jwk' })] });
 }
 
-const DEV_KEY_FILE = fileURLToPath(new URL('../../../../.data/jwt-keys.json', import.meta.url));
+const DEV_KEY_FILE = devDataPath('jwt-keys.json');
 
 export interface KeySource {
   jwtPrivateKeys: string | undefined;

@@ -4,7 +4,7 @@
  * refresh procedure's path. Because a cookie is sent automatically, a refresh by cookie must
  * also carry an `Origin` from ALLOWED_ORIGINS (CSRF defence on top of SameSite).
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../../errors/app-error';
 import { REFRESH_COOKIE_NAME, REFRESH_COOKIE_PATH } from './refresh-tokens';
 
 export function setRefreshCookie(headers: Headers, token: string, expiresAt: Date, now: Date) {

@@ -5,8 +5,8 @@
  */
 import type { Database, OneTimeSecret, OneTimeSecretPurpose } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
-import { AppError } from '../errors/app-error';
-import type { RandomSource } from '../lib/random';
+import { AppError } from '../../errors/app-error';
+import type { RandomSource } from '../../lib/random';
 import {
   formatToken,
   generateLoginCode,

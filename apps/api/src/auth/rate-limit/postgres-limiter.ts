@@ -7,8 +7,8 @@
 
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { sha256 } from '../lib/hash';
-import type { RateLimitName, RateLimitRule } from './rate-limit-rules';
+import { sha256 } from '../../lib/hash';
+import type { RateLimitName, RateLimitRule } from './rules';
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
