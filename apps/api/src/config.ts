@@ -10,6 +10,7 @@ import {
   type RateLimitName,
   type RateLimitRule,
 } from './auth/rate-limit/rules';
+import { normalizeEmail } from './lib/email';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -80,12 +81,7 @@ const rateLimits = z.string().transform((value, ctx) => {
 
 const emailList = z
   .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((email) => email.trim().toLowerCase())
-      .filter(Boolean),
-  )
+  .transform((value) => value.split(',').map(normalizeEmail).filter(Boolean))
   .pipe(z.array(z.email({ error: 'must be a comma-separated list of email addresses' })));
 
 const smtpUrl = z.url({
@@ -131,7 +127,7 @@ const schema = z
     /** Without it, outside production, mail is captured (printed in dev) instead of sent. */
     SMTP_URL: smtpUrl.optional(),
     MAIL_FROM: z.string().min(3).default('Tollbooth <no-reply@tollbooth.local>'),
-    /** A JWK set (JSON) of Ed25519 private keys: the first signs, all verify. */
+    /** A JWK set (JSON) of Ed25519 or P-256 private keys: the first signs, all verify. */
     JWT_PRIVATE_KEYS: z.string().min(2).optional(),
     /** Accounts with these emails are admins from their first sign-in. */
     ADMIN_EMAILS: emailList.optional(),

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+// A start-up failure that is not a configuration error (those exit in parseConfigOrExit
+// with their one line) is a bug or a broken environment: print the whole stack.
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

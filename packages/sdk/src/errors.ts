@@ -7,7 +7,7 @@ export type TollboothError = TRPCClientError<AppRouter>;
 
 /**
  * Narrows an error thrown by a client call. With `appCode`, also checks the server's stable
- * application code (`error.data.appCode`), e.g. `isTollboothError(err, 'INSUFFICIENT_CREDITS')`.
+ * application code (`error.data.appCode`), e.g. `isTollboothError(err, 'INVALID_CREDENTIALS')`.
  */
 export function isTollboothError(error: unknown, appCode?: AppCode): error is TollboothError {
   if (!(error instanceof TRPCClientError)) return false;

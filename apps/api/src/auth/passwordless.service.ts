@@ -8,11 +8,11 @@ import { type RequestMeta, recordAuditEvent } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
+import { normalizeEmail } from '../lib/email';
 import { enforceRateLimits } from './rate-limit/enforce';
 import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
 import { checkLoginCode, redeemToken } from './secrets/secrets.service';
 import { type AuthResult, type SignInMethod, signIn } from './sign-in';
-import { normalizeEmail } from './users.queries';
 import { findOrCreateVerifiedUser } from './verified-accounts';
 
 type Delivery = 'send_login_code' | 'send_magic_link';

@@ -1,13 +1,9 @@
 import type { Database, NewUser, User, UserUpdate } from '@tollbooth/db';
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
+import { normalizeEmail } from '../lib/email';
 
 type Db = Kysely<Database>;
-
-/** Emails are stored trimmed and lower-cased; this is the one place that decides how. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 export function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
   return db

@@ -1,7 +1,8 @@
 import type { Database, User } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config';
-import { findUserByEmail, insertUser, normalizeEmail, updateUser } from './users.queries';
+import { normalizeEmail } from '../lib/email';
+import { findUserByEmail, insertUser, updateUser } from './users.queries';
 
 type Db = Kysely<Database>;
 

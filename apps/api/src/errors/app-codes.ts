@@ -54,7 +54,3 @@ export const APP_CODES = {
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type AppCode = keyof typeof APP_CODES;
-
-export function isAppCode(value: unknown): value is AppCode {
-  return typeof value === 'string' && Object.hasOwn(APP_CODES, value);
-}

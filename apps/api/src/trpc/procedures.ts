@@ -4,7 +4,6 @@ import { AppError } from '../errors/app-error';
 import { t } from './init';
 
 export const router = t.router;
-export const middleware = t.middleware;
 
 /** Records each call's latency by procedure name (bounded: only real procedures get here). */
 const timed = t.middleware(async ({ ctx, path, type, next }) => {
@@ -42,9 +41,6 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const caller = await authenticate(ctx.deps, ctx.http.authorization);
   return next({ ctx: { caller } });
 });
-
-/** Same name as in the design notes; one guard. */
-export const authedProcedure = protectedProcedure;
 
 /** A signed-in admin (role from ADMIN_EMAILS or `pnpm admin:promote`). */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {

@@ -7,6 +7,7 @@
  */
 import type { User } from '@tollbooth/db';
 import type { Deps } from '../../deps';
+import { normalizeEmail } from '../../lib/email';
 import {
   APP_LINK_PATHS,
   addressed,
@@ -20,7 +21,7 @@ import {
   verifyEmailMail,
 } from '../../mail/templates';
 import { issueLoginCode, issueToken } from '../secrets/secrets.service';
-import { findUserByEmail, findUserById, normalizeEmail } from '../users.queries';
+import { findUserByEmail, findUserById } from '../users.queries';
 
 export type AuthMailDeps = Pick<Deps, 'db' | 'mailer' | 'clock' | 'random' | 'config'>;
 

@@ -14,6 +14,7 @@
  *   an unknown email costs the same time as a wrong password (no enumeration by timing).
  */
 import argon2 from 'argon2';
+import { normalizeEmail } from '../../lib/email';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -72,7 +73,7 @@ export async function checkPassword(
 
 /** The policy beyond length (which the input schema enforces): a message, or null when fine. */
 export function passwordPolicyViolation(password: string, email: string): string | null {
-  if (password.trim().toLowerCase() === email.trim().toLowerCase()) {
+  if (normalizeEmail(password) === normalizeEmail(email)) {
     return 'must not be your email address';
   }
   return null;

@@ -7,6 +7,7 @@
 
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { normalizeEmail } from '../../lib/email';
 import { sha256 } from '../../lib/hash';
 import type { RateLimitName, RateLimitRule } from './rules';
 
@@ -20,7 +21,7 @@ export interface RateLimiter {
 
 /** Subject for a per-address limit: case-insensitive, and no plaintext email in the store. */
 export function emailSubject(email: string): string {
-  return sha256(email.trim().toLowerCase()).toString('hex');
+  return sha256(normalizeEmail(email)).toString('hex');
 }
 
 /** Without a client address (in-process calls, a proxy that sent none), all share one bucket. */

@@ -1,5 +1,6 @@
 import type { Database, NewOneTimeSecret, OneTimeSecretPurpose } from '@tollbooth/db';
 import { type Kysely, sql } from 'kysely';
+import { normalizeEmail } from '../../lib/email';
 
 type Db = Kysely<Database>;
 
@@ -19,7 +20,7 @@ export async function retirePendingSecrets(
   await db
     .updateTable('one_time_secrets')
     .set({ consumed_at: args.at })
-    .where(sql<string>`lower(email)`, '=', args.email.toLowerCase())
+    .where(sql<string>`lower(email)`, '=', normalizeEmail(args.email))
     .where('purpose', '=', args.purpose)
     .where('consumed_at', 'is', null)
     .execute();
@@ -40,7 +41,7 @@ export function findPendingCodeForUpdate(db: Db, email: string) {
   return db
     .selectFrom('one_time_secrets')
     .selectAll()
-    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .where(sql<string>`lower(email)`, '=', normalizeEmail(email))
     .where('purpose', '=', 'login_code')
     .where('consumed_at', 'is', null)
     .orderBy('created_at', 'desc')

@@ -12,13 +12,14 @@
  * - Verification accepts only EdDSA and ES256 and only a known `kid`: `alg: none`, HMAC
  *   algorithms (the "public key as HMAC secret" attack), unknown keys, bad signatures and
  *   expired tokens all fail as UNAUTHENTICATED.
- * - Verified tokens are cached until their `exp` (bounded LRU): a token's signature never
- *   changes validity, so re-verifying it on every request only costs CPU. Expiry is still
- *   checked against the clock on every hit.
+ * - Verified tokens are cached until their `exp` (lib/bounded-cache.ts: size-bounded, oldest
+ *   entry dropped first): a token's signature never changes validity, so re-verifying it on
+ *   every request only costs CPU. Expiry is still checked against the clock on every hit.
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
+import { createBoundedCache } from '../../lib/bounded-cache';
 import type { Clock } from '../../lib/clock';
 import type { KeyRing } from './signing-keys';
 
@@ -63,15 +64,7 @@ export function createAccessTokens(options: {
   clock: Clock;
 }): AccessTokens {
   const { clock, issuer } = options;
-  const cache = new Map<string, VerifiedAccessToken>();
-
-  function remember(token: string, verified: VerifiedAccessToken) {
-    if (cache.size >= VERIFIED_CACHE_MAX_ENTRIES) {
-      const oldest = cache.keys().next();
-      if (!oldest.done) cache.delete(oldest.value);
-    }
-    cache.set(token, verified);
-  }
+  const cache = createBoundedCache<VerifiedAccessToken>(VERIFIED_CACHE_MAX_ENTRIES);
 
   return {
     async sign(claims) {
@@ -91,12 +84,13 @@ export function createAccessTokens(options: {
 
     async verify(token) {
       const nowSeconds = clock.now().getTime() / 1000;
-      const cached = cache.get(token);
-      if (cached) {
-        if (cached.exp > nowSeconds) return cached;
-        cache.delete(token);
-        throw unauthenticated('The access token has expired');
-      }
+      let expired = false;
+      const cached = cache.get(token, (entry) => {
+        expired = entry.exp <= nowSeconds;
+        return !expired;
+      });
+      if (cached) return cached;
+      if (expired) throw unauthenticated('The access token has expired');
       const ring = await options.keys();
       try {
         const { payload } = await jwtVerify(
@@ -116,7 +110,7 @@ export function createAccessTokens(options: {
         );
         const claims = ZClaims.safeParse(payload);
         if (!claims.success) throw unauthenticated('The access token lacks required claims');
-        remember(token, claims.data);
+        cache.set(token, claims.data);
         return claims.data;
       } catch (error) {
         if (error instanceof AppError) throw error;

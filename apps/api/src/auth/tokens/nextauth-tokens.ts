@@ -20,6 +20,7 @@
 import { hkdfSync } from 'node:crypto';
 import { decodeProtectedHeader, jwtDecrypt } from 'jose';
 import { z } from 'zod';
+import { createBoundedCache } from '../../lib/bounded-cache';
 import type { Clock } from '../../lib/clock';
 
 const V5_SALTS = ['authjs.session-token', '__Secure-authjs.session-token'] as const;
@@ -55,7 +56,7 @@ export function createNextAuthTokens(options: { secret: string; clock: Clock }):
   const v5Keys = V5_SALTS.map((salt) =>
     derive(options.secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64),
   );
-  const cache = new Map<string, NextAuthIdentity>();
+  const cache = createBoundedCache<NextAuthIdentity>(CACHE_MAX_ENTRIES);
 
   async function open(token: string, key: Uint8Array, enc: string) {
     try {
@@ -75,12 +76,13 @@ export function createNextAuthTokens(options: { secret: string; clock: Clock }):
   return {
     async decode(token) {
       const nowSeconds = options.clock.now().getTime() / 1000;
-      const cached = cache.get(token);
-      if (cached) {
-        if (cached.exp + CLOCK_TOLERANCE_SECONDS > nowSeconds) return cached;
-        cache.delete(token);
-        return null;
-      }
+      let expired = false;
+      const cached = cache.get(token, (entry) => {
+        expired = entry.exp + CLOCK_TOLERANCE_SECONDS <= nowSeconds;
+        return !expired;
+      });
+      if (cached) return cached;
+      if (expired) return null;
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
         header = decodeProtectedHeader(token);
@@ -96,13 +98,7 @@ export function createNextAuthTokens(options: { secret: string; clock: Clock }):
           if (identity) break;
         }
       }
-      if (identity) {
-        if (cache.size >= CACHE_MAX_ENTRIES) {
-          const oldest = cache.keys().next();
-          if (!oldest.done) cache.delete(oldest.value);
-        }
-        cache.set(token, identity);
-      }
+      if (identity) cache.set(token, identity);
       return identity;
     },
   };
