@@ -4,6 +4,7 @@
  */
 import { defaultMigrationsDir, migrate } from '@tollbooth/db';
 import { createApp } from './app';
+import { NativeModuleError } from './auth/passwords/argon2-binding';
 import { type Config, parseConfigOrExit } from './config';
 import { createDeps } from './deps';
 import { listen } from './http-server';
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   }
 
   const { deps, close: closeDeps } = createDeps(config, { logger: bootLogger });
+  // A broken argon2 binding must stop the start as one clear line, not a crash at first login.
+  await deps.passwords.ready?.();
   // Requests enqueue jobs, so the queue's schema must exist before the first one (idempotent:
   // one query when it is current).
   await installJobQueue(deps.pool, bootLogger);
@@ -78,7 +81,9 @@ async function main(): Promise<void> {
 
 // A start-up failure that is not a configuration error (those exit in parseConfigOrExit
 // with their one line) is a bug or a broken environment: print the whole stack.
+// A native module that cannot load says everything in its one line.
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  if (error instanceof NativeModuleError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -3,6 +3,7 @@
  * any thread, then answers hash/verify requests from its parent over IPC.
  */
 import os from 'node:os';
+import { loadArgon2, NativeModuleError } from './argon2-binding';
 import { inlinePasswordHasher } from './passwords';
 
 /**
@@ -49,4 +50,17 @@ process.on('message', (message: Request) => {
 });
 
 process.on('disconnect', () => process.exit(0));
-process.send?.({ ready: true });
+
+/** Exit status that tells the parent the binding, not a request, is what failed. */
+const EXIT_NATIVE_LOAD_FAILED = 78;
+
+// Ready only once argon2 loads: a broken binding is reported once, at start-up, as one line.
+loadArgon2().then(
+  () => reply({ ready: true }),
+  (error: unknown) => {
+    // The parent reports it, as one line; exit once the message is out.
+    const reason = error instanceof NativeModuleError ? error.message : String(error);
+    if (!process.connected || !process.send) process.exit(EXIT_NATIVE_LOAD_FAILED);
+    process.send({ failed: reason }, () => process.exit(EXIT_NATIVE_LOAD_FAILED));
+  },
+);

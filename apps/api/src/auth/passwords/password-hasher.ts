@@ -13,12 +13,18 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../lib/logger';
+import { ARGON2_REBUILD_HINT, NativeModuleError } from './argon2-binding';
 import type { PasswordHasher } from './passwords';
 
 /** Concurrent hashes in the helper: one per core keeps the cores busy without thrashing. */
 const HASHER_THREADS = 2;
 
-function helperEntry(): { path: string; execArgv: string[] } {
+export interface HelperEntry {
+  path: string;
+  execArgv: string[];
+}
+
+function helperEntry(): HelperEntry {
   // From source (dev, tests) the helper is TypeScript run through tsx; bundled, it sits
   // beside the bundle as password-hasher-process.js (see tsup.config.ts).
   const fromSource = import.meta.url.endsWith('.ts');
@@ -37,26 +43,55 @@ type Reply =
   | { id: number; ok: true; result: string | boolean }
   | { id: number; ok: false; error: string };
 
+/** Replies, plus the helper's one start-up message: ready, or why argon2 failed to load. */
+type HelperMessage = Reply | { ready: true } | { failed: string };
+
 export interface ProcessPasswordHasher extends PasswordHasher {
+  ready(): Promise<void>;
   /** The helper's process id, while it runs (for health checks and tests). */
   helperPid(): number | undefined;
 }
 
-export function createProcessPasswordHasher(logger: Logger): ProcessPasswordHasher {
+/**
+ * `entry` replaces the helper script (tests use it to simulate a helper that cannot load
+ * argon2); everything else always runs the real one.
+ */
+export function createProcessPasswordHasher(
+  logger: Logger,
+  options: { entry?: HelperEntry } = {},
+): ProcessPasswordHasher {
   let child: ChildProcess | undefined;
+  let readiness: Promise<void> | undefined;
   let closed = false;
   let nextId = 1;
   const pending = new Map<number, Pending>();
 
   function start(): ChildProcess {
-    const entry = helperEntry();
+    const entry = options.entry ?? helperEntry();
     const started = fork(entry.path, [], {
       execArgv: entry.execArgv,
       env: { ...process.env, UV_THREADPOOL_SIZE: String(HASHER_THREADS) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });
-    started.on('message', (message: Reply | { ready: true }) => {
+    readiness = new Promise<void>((resolve, reject) => {
+      let failure: string | undefined;
+      started.on('message', (message: HelperMessage) => {
+        if ('ready' in message) resolve();
+        if ('failed' in message) failure = message.failed;
+      });
+      started.once('exit', (code, signal) =>
+        reject(
+          new NativeModuleError(
+            failure ??
+              `the password hasher helper exited before it was ready (${signal ?? `status ${code}`}): argon2's native module does not load on this machine; ${ARGON2_REBUILD_HINT}`,
+          ),
+        ),
+      );
+    });
+    // Nobody may be waiting for readiness; its rejection is reported through ready() only.
+    readiness.catch(() => {});
+    started.on('message', (message: HelperMessage) => {
       if (!('id' in message)) return;
       const waiter = pending.get(message.id);
       pending.delete(message.id);
@@ -105,6 +140,21 @@ export function createProcessPasswordHasher(logger: Logger): ProcessPasswordHash
     },
     async verify(hash, password) {
       return (await call({ op: 'verify', password, hash })) === true;
+    },
+    /** Starts the helper and waits until argon2 has loaded in it. */
+    async ready() {
+      if (closed) throw new Error('password hasher is closed');
+      child ??= start();
+      const target = child;
+      // The helper is unref'd so it never keeps the API alive; while someone waits for it, it must.
+      target.ref();
+      target.channel?.ref();
+      try {
+        await readiness;
+      } finally {
+        target.unref();
+        if (pending.size === 0) target.channel?.unref();
+      }
     },
     helperPid: () => child?.pid,
     async close() {

@@ -13,14 +13,20 @@
  * - Unknown accounts are checked against a dummy hash of the same parameters, so a login for
  *   an unknown email costs the same time as a wrong password (no enumeration by timing).
  */
-import argon2 from 'argon2';
+
 import { normalizeEmail } from '../../lib/email';
+import { loadArgon2 } from './argon2-binding';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
+/** argon2's own numbering of its variants: 2 is argon2id. */
+const ARGON2ID = 2;
+/** The argon2 version these parameters are for (0x13, the current one). */
+const ARGON2_VERSION = 19;
+
 export const HASH_OPTIONS = {
-  type: argon2.argon2id,
+  type: ARGON2ID,
   memoryCost: 19_456,
   timeCost: 2,
   parallelism: 1,
@@ -31,23 +37,46 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** False for a wrong password and for a malformed stored hash (never a 500). */
   verify(hash: string, password: string): Promise<boolean>;
+  /** Resolves once hashing works; rejects with a NativeModuleError when argon2 cannot load. */
+  ready?(): Promise<void>;
   close?(): Promise<void>;
 }
 
 /** argon2 on this process's libuv thread pool. */
 export const inlinePasswordHasher: PasswordHasher = {
-  hash: (password) => argon2.hash(password, HASH_OPTIONS),
+  hash: async (password) => (await loadArgon2()).hash(password, HASH_OPTIONS),
   async verify(hash, password) {
+    const argon2 = await loadArgon2();
     try {
       return await argon2.verify(hash, password);
     } catch {
       return false;
     }
   },
+  ready: async () => {
+    await loadArgon2();
+  },
 };
 
+/** `$argon2id$v=19$m=19456,p=1,t=2$<salt>$<hash>`: the PHC string argon2 produces. */
+const PHC = /^\$(argon2(?:id|i|d))\$v=(\d+)\$([a-z]=\d+(?:,[a-z]=\d+)*)\$/;
+
+/**
+ * Whether a stored hash was made with other parameters than today's (then a successful
+ * login rehashes it). Read from the PHC string itself, so checking needs no native code.
+ */
 export function passwordNeedsRehash(hash: string): boolean {
-  return argon2.needsRehash(hash, HASH_OPTIONS);
+  const match = PHC.exec(hash);
+  if (!match) return true;
+  const [, variant, version, list = ''] = match;
+  const params = new Map(list.split(',').map((pair) => [pair[0], Number(pair.slice(2))]));
+  return (
+    variant !== 'argon2id' ||
+    Number(version) !== ARGON2_VERSION ||
+    params.get('m') !== HASH_OPTIONS.memoryCost ||
+    params.get('t') !== HASH_OPTIONS.timeCost ||
+    params.get('p') !== HASH_OPTIONS.parallelism
+  );
 }
 
 const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
