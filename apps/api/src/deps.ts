@@ -45,6 +45,8 @@ export interface DepsOverrides {
   clock?: Clock;
   mailer?: Mailer;
   random?: RandomSource;
+  /** Replaces the argon2 hasher (tests count verifications through a wrapper). */
+  passwords?: PasswordHasher;
 }
 
 /** Where development keeps captured mail (`.data/mail/`), readable without a mail server. */
@@ -77,9 +79,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
   });
   const clock = overrides.clock ?? systemClock;
   const passwords =
-    config.passwordHasher === 'process'
+    overrides.passwords ??
+    (config.passwordHasher === 'process'
       ? createProcessPasswordHasher(logger)
-      : inlinePasswordHasher;
+      : inlinePasswordHasher);
   const mailer = overrides.mailer ?? createMailer(config);
   let keyRing: Promise<KeyRing> | undefined;
   const keys = () => {

@@ -10,6 +10,7 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import { afterAll } from 'vitest';
 import { z } from 'zod';
 import { createApp } from '../src/app';
+import type { PasswordHasher } from '../src/auth/passwords/passwords';
 import { parseConfig } from '../src/config';
 import { createDeps } from '../src/deps';
 import { drainJobs, installJobQueue } from '../src/jobs/worker';
@@ -45,6 +46,8 @@ export interface TestAppOptions {
   router?: AnyTRPCRouter;
   /** Use this database instead of a fresh clone (e.g. a URL to a dead port). */
   databaseUrl?: string;
+  /** Replaces the argon2 hasher, e.g. with one that counts verifications. */
+  passwords?: PasswordHasher;
 }
 
 export async function createTestApp(options: TestAppOptions = {}) {
@@ -62,7 +65,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const logs = captureLogs();
   const logger = createLogger({ level: config.logLevel, destination: logs.stream });
   const clock = options.clock ?? createManualClock();
-  const { deps, close } = createDeps(config, { logger, clock });
+  const { deps, close } = createDeps(config, { logger, clock, passwords: options.passwords });
   const app = createApp(deps, { router: options.router });
   afterAll(close);
   if (!options.databaseUrl) await ensureJobQueue(deps);
