@@ -1,8 +1,9 @@
 /**
  * Rate limiting on rate-limiter-flexible's Postgres store: the counters live in the shared
  * database (table `rate_limits`, created by migration 0002), so a limit holds across every
- * API process, not per process. Keys are `<rule>:<subject>`, the subject an IP address or
- * the SHA-256 of an email address (no addresses in the table, and always under 255 chars).
+ * API process, not per process. Keys are `<rule>:<subject>`, the subject a client network
+ * (ip-subject.ts) or the SHA-256 of an email address (no email addresses in the table, always
+ * under 255 chars).
  */
 
 import type pg from 'pg';
@@ -24,10 +25,8 @@ export function emailSubject(email: string): string {
   return sha256(normalizeEmail(email)).toString('hex');
 }
 
-/** Without a client address (in-process calls, a proxy that sent none), all share one bucket. */
-export function ipSubject(ip: string | null): string {
-  return ip ?? 'unknown';
-}
+// Per-IP subjects group IPv6 clients per /64; callers take both subjects from here.
+export { ipSubject } from './ip-subject';
 
 export function createPostgresRateLimiter(
   pool: pg.Pool,
