@@ -14,7 +14,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../../lib/clock';
 import { constantTimeEqual } from '../../lib/hash';
-import type { KeyRing } from '../tokens/signing-keys';
+import { type KeyRing, verificationKeyFor } from '../tokens/signing-keys';
 
 export const OAUTH_STATE_COOKIE = 'tollbooth_oauth';
 export const OAUTH_STATE_TTL_SECONDS = 10 * 60;
@@ -51,8 +51,8 @@ export async function openState(
     const { payload } = await jwtVerify(
       args.cookie,
       (header) => {
-        const key = header.kid ? keys.byKid.get(header.kid) : undefined;
-        if (!key) throw new Error('unknown key');
+        const key = verificationKeyFor(keys, header);
+        if (!key) throw new Error('unknown signing key');
         return key.publicJwk;
       },
       { audience: AUDIENCE, algorithms: ['EdDSA', 'ES256'], currentDate: clock.now() },

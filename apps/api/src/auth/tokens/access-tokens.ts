@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
 import { createBoundedCache } from '../../lib/bounded-cache';
 import type { Clock } from '../../lib/clock';
-import type { KeyRing } from './signing-keys';
+import { type KeyRing, verificationKeyFor } from './signing-keys';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const ACCESS_TOKEN_AUDIENCE = 'tollbooth';
@@ -96,8 +96,8 @@ export function createAccessTokens(options: {
         const { payload } = await jwtVerify(
           token,
           (header) => {
-            const key = header.kid ? ring.byKid.get(header.kid) : undefined;
-            if (!key || key.alg !== header.alg) throw unauthenticated('Unknown signing key');
+            const key = verificationKeyFor(ring, header);
+            if (!key) throw unauthenticated('Unknown signing key');
             return key.publicJwk;
           },
           {

@@ -8,7 +8,8 @@
  *   new key first and keep the old one until the last token it signed has expired (15
  *   minutes), then drop it: nobody is logged out.
  * - Each key has a `kid` (its RFC 7638 thumbprint unless given) carried in the token header,
- *   so verification picks the key by id and never tries keys in turn.
+ *   so verification picks the key by id and never tries keys in turn, and takes it only when
+ *   the header names that key's own algorithm (`verificationKeyFor`, used for every token).
  * - Development generates one key and keeps it in `.data/jwt-keys.json` so tokens survive a
  *   reload; tests generate one in memory per process. Production must set the variable.
  */
@@ -39,6 +40,20 @@ export interface KeyRing {
   byKid: ReadonlyMap<string, SigningKey>;
   /** The public JWK set served at /.well-known/jwks.json. */
   jwks: { keys: JWK[] };
+}
+
+/**
+ * The key that verifies a token with this header: a known `kid` whose algorithm is the one
+ * the header names, or undefined. The one key-ring lookup for every token we sign (access
+ * tokens, the OAuth state cookie): picking by kid alone would let a header pair a key with
+ * an algorithm it was never meant for.
+ */
+export function verificationKeyFor(
+  ring: KeyRing,
+  header: { kid?: string | undefined; alg?: string | undefined },
+): SigningKey | undefined {
+  const key = header.kid === undefined ? undefined : ring.byKid.get(header.kid);
+  return key && key.alg === header.alg ? key : undefined;
 }
 
 function algorithmOf(key: KeyObject): SigningAlgorithm {
