@@ -1,7 +1,10 @@
-import type { RequestMeta } from '../audit/audit';
+import { requestMeta } from '../audit/request-meta';
 import { authenticate } from '../auth/authenticate';
 import { AppError } from '../errors/app-error';
 import { t } from './init';
+
+/** The request facts the audit log records, taken once from the context (`requestMeta(ctx)`). */
+export { requestMeta };
 
 export const router = t.router;
 
@@ -15,20 +18,6 @@ const timed = t.middleware(async ({ ctx, path, type, next }) => {
   );
   return result;
 });
-
-/** The request facts the audit log records, taken once from the context. */
-export function requestMeta(ctx: {
-  requestId: string;
-  ip: string | null;
-  userAgent: string | null;
-}): RequestMeta {
-  // NUL cannot be stored in PostgreSQL text; a header carrying one must not turn into a 500.
-  return {
-    requestId: ctx.requestId,
-    ip: ctx.ip?.replaceAll('\u0000', '') ?? null,
-    userAgent: ctx.userAgent?.replaceAll('\u0000', '') ?? null,
-  };
-}
 
 /** Anyone may call. */
 export const publicProcedure = t.procedure.use(timed);

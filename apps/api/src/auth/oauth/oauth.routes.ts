@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { RequestMeta } from '../../audit/audit';
+import { requestMeta } from '../../audit/request-meta';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors/app-error';
 import type { AppEnv } from '../../http/app-env';
@@ -102,11 +102,11 @@ export function oauthRoutes(deps: Deps) {
       const code = c.req.query('code');
       if (c.req.query('error') || !code) return fail('access_denied');
 
-      const meta: RequestMeta = {
+      const meta = requestMeta({
         requestId: c.get('requestId'),
         ip: c.get('clientIp'),
         userAgent: c.req.header('user-agent') ?? null,
-      };
+      });
       let profile: Awaited<ReturnType<OAuthProvider['exchange']>>;
       try {
         profile = await provider.exchange({
