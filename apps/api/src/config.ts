@@ -98,7 +98,8 @@ const schema = z
       .enum(['development', 'test', 'production'], {
         error: 'must be development, test or production',
       })
-      .default('development'),
+      // Unset means development, but only an explicit value prints mail (printCapturedMail).
+      .optional(),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: integer(1, 65_535).default(3000),
     DATABASE_URL: postgresUrl.optional(),
@@ -129,7 +130,7 @@ const schema = z
     MAIL_FROM: z.string().min(3).default('Tollbooth <no-reply@tollbooth.local>'),
     /** A JWK set (JSON) of Ed25519 or P-256 private keys: the first signs, all verify. */
     JWT_PRIVATE_KEYS: z.string().min(2).optional(),
-    /** Accounts with these emails are admins from their first sign-in. */
+    /** These accounts become admins once their address is verified (auth/verified-accounts.ts). */
     ADMIN_EMAILS: emailList.optional(),
     RATE_LIMITS: rateLimits.optional(),
     /**
@@ -168,7 +169,7 @@ const schema = z
     }
   })
   .transform((env) => ({
-    nodeEnv: env.NODE_ENV,
+    nodeEnv: env.NODE_ENV ?? 'development',
     isProduction: env.NODE_ENV === 'production',
     host: env.HOST,
     port: env.PORT,
@@ -189,10 +190,14 @@ const schema = z
     appUrl: env.APP_URL ?? 'http://localhost:3001',
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
+    // Captured mail carries live codes and links: print it only where a developer asked for
+    // development (`pnpm dev` sets it), never because NODE_ENV was merely left unset on a
+    // platform whose stdout is a shipped log.
+    printCapturedMail: env.NODE_ENV === 'development',
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
     adminEmails: env.ADMIN_EMAILS ?? [],
     rateLimits: env.RATE_LIMITS ?? { ...RATE_LIMIT_DEFAULTS },
-    workerInProcess: env.WORKER_IN_PROCESS ?? env.NODE_ENV === 'development',
+    workerInProcess: env.WORKER_IN_PROCESS ?? (env.NODE_ENV ?? 'development') === 'development',
     // Tests hash inline (one process per test file is plenty); servers use the helper.
     passwordHasher: env.PASSWORD_HASHER ?? (env.NODE_ENV === 'test' ? 'inline' : 'process'),
     nextAuthSecret: env.NEXTAUTH_SECRET ?? env.AUTH_SECRET,

@@ -52,13 +52,24 @@ export interface DepsOverrides {
 /** Where development keeps captured mail (`.data/mail/`), readable without a mail server. */
 const DEV_MAIL_DIR = devDataPath('mail');
 
-function createMailer(config: Config): Mailer & { close?(): void } {
+/**
+ * SMTP when SMTP_URL is set. Otherwise mail is captured: printed and kept under `.data/mail/`
+ * only with an explicit NODE_ENV=development (config.printCapturedMail); anywhere else it stays
+ * in memory, since stdout and disk may be a platform's log and volume, and a captured login
+ * code or link is a live credential. Tests capture on purpose; any other start says once that
+ * nothing is delivered.
+ */
+function createMailer(config: Config, logger: Logger): Mailer & { close?(): void } {
   if (config.smtpUrl) return createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
-  const development = config.nodeEnv === 'development';
-  return createCaptureMailer({
-    print: development,
-    ...(development && { directory: DEV_MAIL_DIR }),
-  });
+  if (config.printCapturedMail) {
+    return createCaptureMailer({ print: true, directory: DEV_MAIL_DIR });
+  }
+  if (config.nodeEnv !== 'test') {
+    logger.warn(
+      'SMTP_URL is not set and NODE_ENV is not development: mail is not delivered (kept in memory only)',
+    );
+  }
+  return createCaptureMailer({ print: false });
 }
 
 export interface OwnedDeps {
@@ -83,7 +94,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
     (config.passwordHasher === 'process'
       ? createProcessPasswordHasher(logger)
       : inlinePasswordHasher);
-  const mailer = overrides.mailer ?? createMailer(config);
+  const mailer = overrides.mailer ?? createMailer(config, logger);
   let keyRing: Promise<KeyRing> | undefined;
   const keys = () => {
     keyRing ??= loadKeyRing({ jwtPrivateKeys: config.jwtPrivateKeys, nodeEnv: config.nodeEnv });

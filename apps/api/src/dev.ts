@@ -70,6 +70,8 @@ const child = spawn(
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
+      // Explicit, so the server prints captured mail (codes, links) to this terminal: an
+      // unset NODE_ENV never does (config.ts, printCapturedMail).
       NODE_ENV: process.env.NODE_ENV ?? 'development',
       MIGRATE_ON_START: 'false',
       ...stripeEnv,

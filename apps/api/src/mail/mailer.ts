@@ -1,8 +1,10 @@
 /**
  * Outgoing mail behind one small interface. Production sends through SMTP_URL with
  * nodemailer; without it (dev, tests that do not start an SMTP server) a capture transport
- * keeps the last messages in memory and, in development, prints each subject and its links
- * so a developer can click through sign-in flows without a mail server.
+ * keeps the last messages in memory and, when asked to (deps.ts: only for an explicit
+ * NODE_ENV=development), prints each subject and its links so a developer can click through
+ * sign-in flows without a mail server. Those links and codes are live credentials, so the
+ * printing is opt-in, never a default.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
