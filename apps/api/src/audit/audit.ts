@@ -23,6 +23,7 @@ export const AUDIT_EVENTS = [
   'auth.sessions_revoked',
   'auth.rate_limited',
   'auth.role_changed',
+  'auth.admin_promoted',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];

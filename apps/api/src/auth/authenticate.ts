@@ -1,3 +1,4 @@
+import type { RequestMeta } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import type { Caller } from './account.service';
@@ -16,11 +17,12 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 export async function authenticate(
   deps: Pick<Deps, 'db' | 'pool' | 'accessTokens' | 'nextAuthTokens' | 'config' | 'clock'>,
   authorization: string | null,
+  meta: RequestMeta,
 ): Promise<Caller> {
   const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
   if (!token) throw new AppError('UNAUTHENTICATED', 'Sign in first: no access token was sent');
   if (deps.nextAuthTokens && looksLikeJwe(token)) {
-    return authenticateNextAuth(deps, deps.nextAuthTokens, token);
+    return authenticateNextAuth(deps, deps.nextAuthTokens, token, meta);
   }
   const claims = await deps.accessTokens.verify(token);
   const user = await findActiveUserForSession(deps.pool, claims.sub, claims.sid);
@@ -32,14 +34,16 @@ async function authenticateNextAuth(
   deps: Pick<Deps, 'db' | 'config' | 'clock'>,
   nextAuth: NonNullable<Deps['nextAuthTokens']>,
   token: string,
+  meta: RequestMeta,
 ): Promise<Caller> {
   const identity = await nextAuth.decode(token);
   if (!identity) throw new AppError('UNAUTHENTICATED', 'The session token is invalid or expired');
-  const { user } = await findOrCreateVerifiedUser(deps.db, deps.config, {
+  const { user } = await findOrCreateVerifiedUser(deps.db, deps, {
     email: identity.email,
     name: identity.name ?? null,
     imageUrl: identity.picture ?? null,
-    now: deps.clock.now(),
+    via: 'nextauth',
+    meta,
   });
   if (user.status !== 'active') {
     throw new AppError('UNAUTHENTICATED', 'This account was deactivated');

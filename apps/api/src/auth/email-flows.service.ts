@@ -14,6 +14,7 @@ import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
 import { redeemToken } from './secrets/secrets.service';
 import { revokeUserSessions } from './sessions.queries';
 import { findUserByIdForUpdate, updateUser } from './users.queries';
+import { markMailboxProven, promoteListedAdmin } from './verified-accounts';
 
 export async function requestEmailVerification(
   deps: Deps,
@@ -52,7 +53,7 @@ export async function verifyEmail(
     if (!user || user.email !== secret.email) {
       throw new AppError('INVALID_TOKEN', 'This link is invalid or was already used');
     }
-    if (!user.email_verified_at) await updateUser(trx, user.id, { email_verified_at: now });
+    await markMailboxProven(trx, deps, { user, via: 'email_verification', meta });
     await recordAuditEvent(trx, {
       event: 'auth.email_verified',
       status: 'success',
@@ -108,10 +109,13 @@ export async function resetPassword(
       });
     }
     // The reset link reached this mailbox, so the address is proven as well.
-    await updateUser(trx, user.id, {
+    const updated = await updateUser(trx, user.id, {
       password_hash: hash,
       email_verified_at: user.email_verified_at ?? now,
     });
+    if (updated) {
+      await promoteListedAdmin(trx, deps, { user: updated, via: 'password_reset', meta });
+    }
     const revokedSessions = await revokeUserSessions(trx, {
       userId: user.id,
       at: now,

@@ -6,7 +6,7 @@ import { enforceRateLimits } from './rate-limit/enforce';
 import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
 import { type AuthResult, signIn } from './sign-in';
 import { findUserByEmail, updateUser } from './users.queries';
-import { applyAdminEmails } from './verified-accounts';
+import { promoteListedAdmin } from './verified-accounts';
 
 export interface LoginInput {
   email: string;
@@ -55,7 +55,8 @@ export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): P
     let user = rehashed
       ? ((await updateUser(trx, found.id, { password_hash: rehashed })) ?? found)
       : found;
-    user = await applyAdminEmails(trx, deps.config, user);
+    // An address added to ADMIN_EMAILS after it was verified takes effect here.
+    user = await promoteListedAdmin(trx, deps, { user, via: 'login', meta });
     return signIn(trx, deps, { user, method: 'password', meta });
   });
   // The per-account limit exists to stop guessing: a correct password gives its point back,

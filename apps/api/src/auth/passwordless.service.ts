@@ -12,7 +12,7 @@ import { normalizeEmail } from '../lib/email';
 import { enforceRateLimits } from './rate-limit/enforce';
 import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
 import { checkLoginCode, redeemToken } from './secrets/secrets.service';
-import { type AuthResult, type SignInMethod, signIn } from './sign-in';
+import { type AuthResult, signIn } from './sign-in';
 import { findOrCreateVerifiedUser } from './verified-accounts';
 
 type Delivery = 'send_login_code' | 'send_magic_link';
@@ -42,12 +42,12 @@ export function requestMagicLink(deps: Deps, input: { email: string }, meta: Req
 async function signInByEmail(
   deps: Deps,
   trx: Deps['db'],
-  args: { email: string; method: SignInMethod; meta: RequestMeta },
+  args: { email: string; method: 'code' | 'magic_link'; meta: RequestMeta },
 ): Promise<AuthResult> {
-  const now = deps.clock.now();
-  const { user, created } = await findOrCreateVerifiedUser(trx, deps.config, {
+  const { user, created } = await findOrCreateVerifiedUser(trx, deps, {
     email: args.email,
-    now,
+    via: args.method === 'code' ? 'login_code' : 'magic_link',
+    meta: args.meta,
   });
   if (user.status !== 'active') {
     throw new AppError('ACCOUNT_DEACTIVATED', 'This account was deactivated');

@@ -6,7 +6,6 @@ import { enforceRateLimits } from './rate-limit/enforce';
 import { ipSubject } from './rate-limit/postgres-limiter';
 import { type AuthResult, signIn } from './sign-in';
 import { insertUser } from './users.queries';
-import { initialRole } from './verified-accounts';
 
 export interface RegisterInput {
   email: string;
@@ -16,7 +15,9 @@ export interface RegisterInput {
 
 /**
  * Creates a password account and signs it in. The verification email is enqueued in the
- * same transaction: it goes out exactly when the account exists.
+ * same transaction: it goes out exactly when the account exists. The account starts as a
+ * plain user even for an ADMIN_EMAILS address: registering proves nothing about the mailbox
+ * (see verified-accounts.ts).
  */
 export async function register(
   deps: Deps,
@@ -30,7 +31,6 @@ export async function register(
       email: input.email,
       name: input.name ?? null,
       password_hash: passwordHash,
-      role: initialRole(deps.config, input.email),
     });
     if (!user) {
       throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', {

@@ -27,7 +27,7 @@ export const publicProcedure = t.procedure.use(timed);
  * token) whose session is live and whose account is active. Adds `ctx.caller`.
  */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const caller = await authenticate(ctx.deps, ctx.http.authorization);
+  const caller = await authenticate(ctx.deps, ctx.http.authorization, requestMeta(ctx));
   return next({ ctx: { caller } });
 });
 

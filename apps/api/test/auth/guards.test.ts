@@ -8,6 +8,7 @@ import { appRouter } from '../../src/trpc/root';
 import { createTestApp } from '../harness';
 import { newEmail, registerAccount } from '../support/accounts';
 import { readTrpcBody } from '../support/http';
+import { startTestSmtp, tokenFromLink } from '../support/smtp';
 
 const run = promisify(execFile);
 
@@ -46,19 +47,34 @@ describe('procedure guards', () => {
     expect(await response.text()).not.toContain('secret admin data');
   });
 
-  it('makes accounts listed in ADMIN_EMAILS admins, at registration and at sign-in', async () => {
+  it('gives a listed ADMIN_EMAILS address no admin rights at registration, only once its mailbox is verified (audited)', async () => {
+    const smtp = await startTestSmtp();
     const boss = newEmail('boss');
     const t = await createTestApp({
       router: guardedRouter,
-      env: { ADMIN_EMAILS: boss.toUpperCase() },
+      env: { ADMIN_EMAILS: boss.toUpperCase(), SMTP_URL: smtp.url },
     });
+    const probeAdmin = () =>
+      t.fetch('http://tollbooth.test/trpc/probe.admin', {
+        headers: { authorization: `Bearer ${registered.accessToken}` },
+      });
 
     const registered = await registerAccount(t, { email: boss });
-    expect(registered.user.role).toBe('admin');
-    const response = await t.fetch('http://tollbooth.test/trpc/probe.admin', {
-      headers: { authorization: `Bearer ${registered.accessToken}` },
-    });
-    expect(response.status).toBe(200);
+    expect(registered.user.role).toBe('user');
+    expect((await probeAdmin()).status).toBe(403);
+
+    await t.drainJobs();
+    await t.client().auth.verifyEmail.mutate({ token: tokenFromLink(smtp.latest(boss)) });
+
+    expect((await probeAdmin()).status).toBe(200);
+    const promotions = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['user_id', 'metadata'])
+      .where('event_type', '=', 'auth.admin_promoted')
+      .execute();
+    expect(promotions).toEqual([
+      { user_id: registered.user.id, metadata: { via: 'email_verification' } },
+    ]);
   });
 
   it('promotes an existing account with `pnpm admin:promote <email>`', async () => {

@@ -13,7 +13,7 @@ import { ipSubject } from '../rate-limit/postgres-limiter';
 import { issueToken, redeemToken } from '../secrets/secrets.service';
 import { type AuthResult, signIn } from '../sign-in';
 import { findOAuthAccount, findUserById, linkOAuthAccount } from '../users.queries';
-import { findOrCreateVerifiedUser } from '../verified-accounts';
+import { findOrCreateVerifiedUser, promoteListedAdmin } from '../verified-accounts';
 import type { OAuthProfile, OAuthProvider } from './providers';
 
 export async function completeOAuthSignIn(
@@ -31,11 +31,12 @@ export async function completeOAuthSignIn(
       if (!profile.email || !profile.emailVerified) {
         throw new AppError('OAUTH_FAILED', `${provider.label} gave no verified email address`);
       }
-      const found = await findOrCreateVerifiedUser(trx, deps.config, {
+      const found = await findOrCreateVerifiedUser(trx, deps, {
         email: profile.email,
         name: profile.name,
         imageUrl: profile.imageUrl,
-        now,
+        via: 'oauth',
+        meta,
       });
       user = found.user;
       await linkOAuthAccount(trx, {
@@ -53,6 +54,9 @@ export async function completeOAuthSignIn(
       if (found.created) {
         await enqueueJob(trx, 'send_oauth_welcome', { userId: user.id, provider: provider.label });
       }
+    } else {
+      // A linked account was verified when it was linked: ADMIN_EMAILS listed since applies.
+      user = await promoteListedAdmin(trx, deps, { user, via: 'oauth', meta });
     }
     if (user.status !== 'active') {
       throw new AppError('ACCOUNT_DEACTIVATED', 'This account was deactivated');
