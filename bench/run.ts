@@ -4,7 +4,7 @@
  * BENCH_RUNS runs), prints a table of ratios and writes bench/results/latest.json.
  * Absolute figures drift ~30% between runs on this machine class; ratios are the result.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +98,7 @@ async function main() {
         LOG_LEVEL: 'info',
         DATABASE_POOL_MAX: '10',
         JWT_PRIVATE_KEYS: signingKey.privateJwks,
+        AUTH_SECRET_KEY: randomBytes(32).toString('base64'),
         // Required in production; no worker runs here, so nothing is ever sent.
         SMTP_URL: 'smtp://127.0.0.1:1',
         RATE_LIMITS: BENCH_RATE_LIMITS,

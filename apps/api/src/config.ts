@@ -10,6 +10,7 @@ import {
   type RateLimitName,
   type RateLimitRule,
 } from './auth/rate-limit/rules';
+import { decodeServerKey } from './auth/secrets/server-key';
 import { normalizeEmail } from './lib/email';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -92,6 +93,17 @@ const smtpUrl = z.url({
 /** At least 32 characters: NextAuth derives its encryption key from it. */
 const authSecret = z.string().min(32, { error: 'must be at least 32 characters' });
 
+/** The server key of auth/secrets/server-key.ts: 32+ random bytes, hex or base64. */
+const serverKey = z.string().transform((value, ctx) => {
+  const key = decodeServerKey(value);
+  if (key) return key;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be at least 32 random bytes as hex or base64 (openssl rand -base64 32)',
+  });
+  return z.NEVER;
+});
+
 const schema = z
   .object({
     NODE_ENV: z
@@ -133,6 +145,8 @@ const schema = z
     /** These accounts become admins once their address is verified (auth/verified-accounts.ts). */
     ADMIN_EMAILS: emailList.optional(),
     RATE_LIMITS: rateLimits.optional(),
+    /** Keys login codes at rest and refresh-token successors; required in production. */
+    AUTH_SECRET_KEY: serverKey.optional(),
     /**
      * Where argon2 runs: `process` (a helper process at low CPU priority, so logins at full
      * load cannot starve the event loop) or `inline` (this process's thread pool).
@@ -163,6 +177,7 @@ const schema = z
       'APP_URL',
       'JWT_PRIVATE_KEYS',
       'SMTP_URL',
+      'AUTH_SECRET_KEY',
     ] as const) {
       if (!env[key])
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
@@ -197,6 +212,7 @@ const schema = z
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
     adminEmails: env.ADMIN_EMAILS ?? [],
     rateLimits: env.RATE_LIMITS ?? { ...RATE_LIMIT_DEFAULTS },
+    authSecretKey: env.AUTH_SECRET_KEY,
     workerInProcess: env.WORKER_IN_PROCESS ?? (env.NODE_ENV ?? 'development') === 'development',
     // Tests hash inline (one process per test file is plenty); servers use the helper.
     passwordHasher: env.PASSWORD_HASHER ?? (env.NODE_ENV === 'test' ? 'inline' : 'process'),

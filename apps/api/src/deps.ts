@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { createProcessPasswordHasher } from './auth/passwords/password-hasher';
 import { inlinePasswordHasher, type PasswordHasher } from './auth/passwords/passwords';
 import { createPostgresRateLimiter, type RateLimiter } from './auth/rate-limit/postgres-limiter';
+import { loadServerKeys, type ServerKeys } from './auth/secrets/server-key';
 import { type AccessTokens, createAccessTokens } from './auth/tokens/access-tokens';
 import { createNextAuthTokens, type NextAuthTokens } from './auth/tokens/nextauth-tokens';
 import { type KeyRing, loadKeyRing } from './auth/tokens/signing-keys';
@@ -33,6 +34,8 @@ export interface Deps {
   /** The access-token key ring, loaded once on first use. */
   keys: () => Promise<KeyRing>;
   accessTokens: AccessTokens;
+  /** Subkeys of AUTH_SECRET_KEY: login codes at rest, refresh-token successors. */
+  serverKeys: ServerKeys;
   /** Accepts NextAuth/Auth.js session tokens when NEXTAUTH_SECRET or AUTH_SECRET is set. */
   nextAuthTokens: NextAuthTokens | null;
   rateLimiter: RateLimiter;
@@ -112,6 +115,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
       mailer,
       keys,
       accessTokens: createAccessTokens({ keys, issuer: config.publicUrl, clock }),
+      serverKeys: loadServerKeys({ authSecretKey: config.authSecretKey, nodeEnv: config.nodeEnv }),
       nextAuthTokens: config.nextAuthSecret
         ? createNextAuthTokens({ secret: config.nextAuthSecret, clock })
         : null,

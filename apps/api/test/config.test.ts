@@ -32,6 +32,7 @@ describe('parseConfig', () => {
       APP_URL: 'https://app.example.com',
       JWT_PRIVATE_KEYS: '{"keys":[]}',
       SMTP_URL: 'smtps://user:pass@smtp.example.com:465',
+      AUTH_SECRET_KEY: 'q83vEjR0Jm9SZ1Yp0l3k2w4uM1b8kq0lC9x7b6n5v4A=',
       ADMIN_EMAILS: 'Boss@Example.com, ops@example.com',
       RATE_LIMITS: 'login.account=3/60',
     });
@@ -46,6 +47,7 @@ describe('parseConfig', () => {
       appUrl: 'https://app.example.com',
       adminEmails: ['boss@example.com', 'ops@example.com'],
     });
+    expect(config.authSecretKey).toHaveLength(32);
     expect(config.rateLimits['login.account']).toEqual({ points: 3, seconds: 60 });
     expect(config.rateLimits['login.ip']).toEqual({ points: 50, seconds: 900 });
   });
@@ -71,6 +73,21 @@ describe('parseConfig', () => {
     ['ADMIN_EMAILS', { ADMIN_EMAILS: 'boss' }, 'ADMIN_EMAILS must be a comma-separated list'],
     ['NEXTAUTH_SECRET', { NEXTAUTH_SECRET: 'short' }, 'NEXTAUTH_SECRET must be at least 32'],
     [
+      'AUTH_SECRET_KEY',
+      { AUTH_SECRET_KEY: 'a'.repeat(62) },
+      'AUTH_SECRET_KEY must be at least 32 random bytes',
+    ],
+    [
+      'AUTH_SECRET_KEY',
+      { AUTH_SECRET_KEY: '0'.repeat(64) },
+      'AUTH_SECRET_KEY must be at least 32 random bytes',
+    ],
+    [
+      'AUTH_SECRET_KEY',
+      { AUTH_SECRET_KEY: 'not base64 at all, not hex either!' },
+      'AUTH_SECRET_KEY must be at least 32 random bytes',
+    ],
+    [
       'DATABASE_URL',
       { NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.com' },
       'DATABASE_URL is required in production',
@@ -89,6 +106,18 @@ describe('parseConfig', () => {
         APP_URL: 'https://app.example.com',
       },
       'JWT_PRIVATE_KEYS is required in production',
+    ],
+    [
+      'AUTH_SECRET_KEY',
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://h/db',
+        PUBLIC_URL: 'https://api.example.com',
+        APP_URL: 'https://app.example.com',
+        JWT_PRIVATE_KEYS: '{"keys":[]}',
+        SMTP_URL: 'smtp://mail.example.com',
+      },
+      'AUTH_SECRET_KEY is required in production',
     ],
   ])('names %s when it is wrong (%j)', (variable, env, message) => {
     const error = (() => {

@@ -73,7 +73,12 @@ export async function loginWithCode(
   // A wrong guess must be counted even though the call fails: check in one transaction,
   // commit, and only then report the failure.
   const outcome = await deps.db.transaction().execute(async (trx) => {
-    const check = await checkLoginCode(trx, { email, code: input.code, now: deps.clock.now() });
+    const check = await checkLoginCode(trx, {
+      email,
+      code: input.code,
+      now: deps.clock.now(),
+      key: deps.serverKeys.loginCode,
+    });
     if (!check.ok) return null;
     return signInByEmail(deps, trx, { email, method: 'code', meta });
   });

@@ -10,7 +10,10 @@ import { deleteExpiredAuthRows } from '../auth/secrets/secrets.queries';
 import type { Deps } from '../deps';
 import type { JobName } from './queue';
 
-export type TaskDeps = Pick<Deps, 'db' | 'mailer' | 'clock' | 'random' | 'config' | 'logger'>;
+export type TaskDeps = Pick<
+  Deps,
+  'db' | 'mailer' | 'clock' | 'random' | 'config' | 'logger' | 'serverKeys'
+>;
 
 const ZUserPayload = z.object({ userId: z.uuid() });
 const ZEmailPayload = z.object({ email: z.string().min(3).max(320) });

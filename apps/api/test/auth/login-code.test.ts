@@ -1,13 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/lib/clock';
 import { createTestApp } from '../harness';
 import { failure, newEmail, registerAccount } from '../support/accounts';
 import { codeFromMail, startTestSmtp } from '../support/smtp';
 
-async function setup() {
+async function setup(env: Record<string, string> = {}) {
   const smtp = await startTestSmtp();
   const clock = createManualClock();
-  const t = await createTestApp({ clock, env: { SMTP_URL: smtp.url } });
+  const t = await createTestApp({ clock, env: { SMTP_URL: smtp.url, ...env } });
   const requestCode = async (email: string) => {
     await t.client().auth.requestLoginCode.mutate({ email });
     await t.drainJobs();
@@ -117,5 +118,40 @@ describe('login with an emailed code', () => {
     expect(
       (await failure(t.client().auth.loginWithCode.mutate({ email: newEmail('b'), code }))).appCode,
     ).toBe('INVALID_CODE');
+  });
+
+  describe('stored under the server key (AUTH_SECRET_KEY)', () => {
+    const KEY = randomBytes(32).toString('base64');
+    const OTHER_KEY = randomBytes(32).toString('hex');
+
+    it('keeps an HMAC of the code, not its SHA-256, so the table cannot be reversed offline', async () => {
+      const { t, requestCode } = await setup({ AUTH_SECRET_KEY: KEY });
+      const email = newEmail();
+      const code = await requestCode(email);
+
+      const row = await t.deps.db
+        .selectFrom('one_time_secrets')
+        .select('secret_hash')
+        .where('purpose', '=', 'login_code')
+        .executeTakeFirstOrThrow();
+
+      expect(row.secret_hash).toHaveLength(32);
+      expect(row.secret_hash.equals(createHash('sha256').update(code).digest())).toBe(false);
+    });
+
+    it('accepts a code only where the same key is configured', async () => {
+      const { t, requestCode } = await setup({ AUTH_SECRET_KEY: KEY });
+      const email = newEmail();
+      const code = await requestCode(email);
+      const databaseUrl = t.config.databaseUrl ?? '';
+      const otherKey = await createTestApp({ databaseUrl, env: { AUTH_SECRET_KEY: OTHER_KEY } });
+      const sameKey = await createTestApp({ databaseUrl, env: { AUTH_SECRET_KEY: KEY } });
+
+      const refused = await failure(otherKey.client().auth.loginWithCode.mutate({ email, code }));
+      const accepted = await sameKey.client().auth.loginWithCode.mutate({ email, code });
+
+      expect(refused.appCode).toBe('INVALID_CODE');
+      expect(accepted.user.email).toBe(email);
+    });
   });
 });

@@ -23,7 +23,10 @@ import {
 import { issueLoginCode, issueToken } from '../secrets/secrets.service';
 import { findUserByEmail, findUserById } from '../users.queries';
 
-export type AuthMailDeps = Pick<Deps, 'db' | 'mailer' | 'clock' | 'random' | 'config'>;
+export type AuthMailDeps = Pick<
+  Deps,
+  'db' | 'mailer' | 'clock' | 'random' | 'config' | 'serverKeys'
+>;
 
 /** Who a mail is for: an account by id, or an address (the account may not exist). */
 export type Recipient = { userId: string } | { email: string };
@@ -96,6 +99,7 @@ function planFor(mail: AuthMail): MailPlan {
               userId: user?.id ?? null,
               now: deps.clock.now(),
               random: deps.random,
+              key: deps.serverKeys.loginCode,
             }),
           );
           return loginCodeMail(code);

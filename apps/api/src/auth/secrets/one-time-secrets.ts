@@ -11,13 +11,17 @@
  *   kill it, it lives 10 minutes, and a new request replaces the previous code. An attacker
  *   who guesses 5 times per code and may request a code at most N times an hour (rate limit)
  *   wins with probability about 5·N / 10^6 per hour: 0.01 % for N = 20.
- * - Only SHA-256 of a secret is stored. For tokens that is as good as a slow hash (nothing to
- *   brute-force); for codes a leaked table could be brute-forced offline, which is acceptable
- *   because a code dies within 10 minutes and after use.
+ * - Tokens are stored as SHA-256: with 256 bits of secret that is as good as a slow hash
+ *   (nothing to brute-force). A code is stored as HMAC-SHA256 under the server key's
+ *   login-code subkey (server-key.ts): as a plain hash, a leaked table would give up every
+ *   pending code after at most 10^6 SHA-256s; keyed, a database reader without the key has
+ *   nothing to try.
  * - Every secret is single-use (`consumed_at` set in the same transaction that acts on it)
  *   and expires; the caller locks the row (`FOR UPDATE`) so two concurrent uses cannot both
  *   succeed.
  */
+
+import { createHmac } from 'node:crypto';
 import type { OneTimeSecretPurpose } from '@tollbooth/db';
 import { constantTimeEqual, sha256 } from '../../lib/hash';
 import type { RandomSource } from '../../lib/random';
@@ -63,13 +67,25 @@ export function parseToken(token: string): { id: string; secret: string } | null
   return { id, secret };
 }
 
-export function generateLoginCode(random: RandomSource): { code: string; hash: Buffer } {
+/** A code as stored: HMAC-SHA256 under the login-code subkey (ServerKeys.loginCode). */
+export function hashLoginCode(key: Buffer, code: string): Buffer {
+  return createHmac('sha256', key).update(code, 'utf8').digest();
+}
+
+export function generateLoginCode(
+  random: RandomSource,
+  key: Buffer,
+): { code: string; hash: Buffer } {
   const code = String(random.int(1_000_000)).padStart(6, '0');
-  return { code, hash: sha256(code) };
+  return { code, hash: hashLoginCode(key, code) };
 }
 
 export function secretMatches(presented: string, storedHash: Buffer): boolean {
   return constantTimeEqual(sha256(presented), storedHash);
+}
+
+export function loginCodeMatches(key: Buffer, presented: string, storedHash: Buffer): boolean {
+  return constantTimeEqual(hashLoginCode(key, presented), storedHash);
 }
 
 export function secretExpiry(purpose: OneTimeSecretPurpose, now: Date): Date {

@@ -12,6 +12,7 @@ import {
   generateLoginCode,
   generateTokenSecret,
   LOGIN_CODE_MAX_ATTEMPTS,
+  loginCodeMatches,
   parseToken,
   secretExpiry,
   secretMatches,
@@ -53,8 +54,12 @@ export async function issueToken(db: Db, args: IssueArgs): Promise<string> {
   return formatToken(row.id, secret);
 }
 
-export async function issueLoginCode(db: Db, args: Omit<IssueArgs, 'purpose'>): Promise<string> {
-  const { code, hash } = generateLoginCode(args.random);
+/** `key` is the login-code subkey (ServerKeys.loginCode): codes are stored keyed. */
+export async function issueLoginCode(
+  db: Db,
+  args: Omit<IssueArgs, 'purpose'> & { key: Buffer },
+): Promise<string> {
+  const { code, hash } = generateLoginCode(args.random, args.key);
   await retirePendingSecrets(db, { email: args.email, purpose: 'login_code', at: args.now });
   await insertOneTimeSecret(db, {
     purpose: 'login_code',
@@ -97,11 +102,11 @@ export type CodeCheck = { ok: true; secret: OneTimeSecret } | { ok: false };
  */
 export async function checkLoginCode(
   db: Db,
-  args: { email: string; code: string; now: Date },
+  args: { email: string; code: string; now: Date; key: Buffer },
 ): Promise<CodeCheck> {
   const row = await findPendingCodeForUpdate(db, args.email);
   if (!row || row.expires_at <= args.now) return { ok: false };
-  if (!secretMatches(args.code, row.secret_hash)) {
+  if (!loginCodeMatches(args.key, args.code, row.secret_hash)) {
     await recordFailedAttempt(db, row.id, LOGIN_CODE_MAX_ATTEMPTS, args.now);
     return { ok: false };
   }
