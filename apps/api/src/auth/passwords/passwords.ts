@@ -8,8 +8,9 @@
  *   password-hasher.ts for where it runs).
  * - Hashes are PHC strings carrying their parameters and a random 16-byte salt; when the
  *   parameters here change, a successful login rehashes (needsRehash) so stored hashes follow.
- * - Policy: 8 to 128 characters (128 bounds the work a request can cause), never the account
- *   email itself. Longer passphrases beat composition rules (NIST 800-63B).
+ * - Policy: 8 to 128 characters (128 bounds the work a request can cause), not one of the
+ *   10,000 most common passwords (common-passwords.ts), never the account email itself.
+ *   Longer passphrases beat composition rules (NIST 800-63B).
  * - Unknown accounts are checked against a dummy hash of the same parameters, so a login for
  *   an unknown email costs the same time as a wrong password (no enumeration by timing).
  */
