@@ -24,6 +24,7 @@ export const AUDIT_EVENTS = [
   'auth.rate_limited',
   'auth.role_changed',
   'auth.admin_promoted',
+  'auth.unverified_password_removed',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];

@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error';
 import type { Caller } from './account.service';
 import { looksLikeJwe } from './tokens/nextauth-tokens';
 import { findActiveUserForSession } from './users.queries';
-import { findOrCreateVerifiedUser } from './verified-accounts';
+import { claimVerifiedMailbox } from './verified-accounts';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -38,7 +38,7 @@ async function authenticateNextAuth(
 ): Promise<Caller> {
   const identity = await nextAuth.decode(token);
   if (!identity) throw new AppError('UNAUTHENTICATED', 'The session token is invalid or expired');
-  const { user } = await findOrCreateVerifiedUser(deps.db, deps, {
+  const { user } = await claimVerifiedMailbox(deps.db, deps, {
     email: identity.email,
     name: identity.name ?? null,
     imageUrl: identity.picture ?? null,

@@ -9,8 +9,8 @@ import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
 import type { Caller } from './account.service';
 import { passwordPolicyViolation } from './passwords/passwords';
-import { enforceRateLimits } from './rate-limit/enforce';
-import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
+import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
+import { ipSubject } from './rate-limit/postgres-limiter';
 import { redeemToken } from './secrets/secrets.service';
 import { revokeUserSessions } from './sessions.queries';
 import { findUserByIdForUpdate, updateUser } from './users.queries';
@@ -22,15 +22,7 @@ export async function requestEmailVerification(
   meta: RequestMeta,
 ): Promise<{ sent: boolean }> {
   if (caller.user.email_verified_at) return { sent: false };
-  await enforceRateLimits(
-    deps,
-    meta,
-    [
-      ['email.ip', ipSubject(meta.ip)],
-      ['email.account', emailSubject(caller.user.email)],
-    ],
-    caller.user.id,
-  );
+  await enforceRateLimits(deps, meta, mailRateLimits(meta, caller.user.email), caller.user.id);
   await enqueueJob(deps.db, 'send_email_verification', { userId: caller.user.id });
   return { sent: true };
 }
@@ -70,10 +62,7 @@ export async function requestPasswordReset(
   input: { email: string },
   meta: RequestMeta,
 ): Promise<{ accepted: true }> {
-  await enforceRateLimits(deps, meta, [
-    ['email.ip', ipSubject(meta.ip)],
-    ['email.account', emailSubject(input.email)],
-  ]);
+  await enforceRateLimits(deps, meta, mailRateLimits(meta, input.email));
   await deps.db.transaction().execute(async (trx) => {
     await enqueueJob(trx, 'send_password_reset', { email: input.email });
     await recordAuditEvent(trx, {

@@ -3,7 +3,8 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { checkPassword, passwordNeedsRehash } from './passwords/passwords';
 import { enforceRateLimits } from './rate-limit/enforce';
-import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
+import { loginFailures } from './rate-limit/login-failures';
+import { ipSubject } from './rate-limit/postgres-limiter';
 import { type AuthResult, signIn } from './sign-in';
 import { findUserByEmail, updateUser } from './users.queries';
 import { promoteListedAdmin } from './verified-accounts';
@@ -17,12 +18,13 @@ export interface LoginInput {
  * Email + password sign-in. Unknown email and wrong password are one answer
  * (INVALID_CREDENTIALS) and one cost (a dummy argon2 verification for unknown accounts).
  * Whether an account is deactivated is told only to someone who knows its password.
+ * Every attempt costs a per-network point; only failures count against the account, so a
+ * stranger's guesses never refuse the owner's correct password (rate-limit/login-failures.ts).
  */
 export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): Promise<AuthResult> {
-  await enforceRateLimits(deps, meta, [
-    ['login.ip', ipSubject(meta.ip)],
-    ['login.account', emailSubject(input.email)],
-  ]);
+  await enforceRateLimits(deps, meta, [['login.ip', ipSubject(meta.ip)]]);
+  const failures = loginFailures(deps, meta, input.email);
+  await failures.refuseIfBlocked();
   const found = await findUserByEmail(deps.db, input.email);
   const valid = await checkPassword(deps.passwords, found?.password_hash, input.password);
   if (!found || !valid) {
@@ -33,8 +35,12 @@ export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): P
       meta,
       metadata: { email: input.email, reason: found ? 'wrong_password' : 'unknown_email' },
     });
+    await failures.recordFailure();
     throw new AppError('INVALID_CREDENTIALS', 'Wrong email or password');
   }
+  // Judged again on the failures counted while this password was being checked: a correct
+  // guess queued behind wrong ones from the same network must not slip past them.
+  await failures.refuseIfBlocked();
   if (found.status !== 'active') {
     await recordAuditEvent(deps.db, {
       event: 'auth.login_failed',
@@ -59,9 +65,5 @@ export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): P
     user = await promoteListedAdmin(trx, deps, { user, via: 'login', meta });
     return signIn(trx, deps, { user, method: 'password', meta });
   });
-  // The per-account limit exists to stop guessing: a correct password gives its point back,
-  // so someone signing in on many devices is never locked out by their own successes.
-  // The attempt was counted first, so parallel guesses cannot slip past the limit meanwhile.
-  await deps.rateLimiter.refund('login.account', emailSubject(input.email));
   return result;
 }

@@ -13,7 +13,7 @@ import { enforceRateLimits } from './rate-limit/enforce';
 import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
 import { checkLoginCode, redeemToken } from './secrets/secrets.service';
 import { type AuthResult, signIn } from './sign-in';
-import { findOrCreateVerifiedUser } from './verified-accounts';
+import { claimVerifiedMailbox } from './verified-accounts';
 
 type Delivery = 'send_login_code' | 'send_magic_link';
 
@@ -44,7 +44,7 @@ async function signInByEmail(
   trx: Deps['db'],
   args: { email: string; method: 'code' | 'magic_link'; meta: RequestMeta },
 ): Promise<AuthResult> {
-  const { user, created } = await findOrCreateVerifiedUser(trx, deps, {
+  const { user, created } = await claimVerifiedMailbox(trx, deps, {
     email: args.email,
     via: args.method === 'code' ? 'login_code' : 'magic_link',
     meta: args.meta,

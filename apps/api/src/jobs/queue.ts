@@ -18,6 +18,8 @@ export interface JobPayloads {
   send_magic_link: { email: string };
   send_password_changed: { userId: string };
   send_oauth_welcome: { userId: string; provider: string };
+  /** A mailbox proof removed a password set before the address was verified. */
+  send_unverified_password_removed: { userId: string };
   /** Also run by cron, whose payload carries `_cron` details. */
   cleanup_auth_rows: Record<string, unknown>;
 }

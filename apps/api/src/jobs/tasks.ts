@@ -41,6 +41,9 @@ export function createTaskList(deps: TaskDeps): TaskList {
       z.object({ userId: z.uuid(), provider: z.string().min(1).max(32) }),
       ({ userId, provider }) => sendAuthMail(deps, { userId }, { kind: 'oauth_welcome', provider }),
     ),
+    send_unverified_password_removed: task(ZUserPayload, (to) =>
+      sendAuthMail(deps, to, { kind: 'unverified_password_removed' }),
+    ),
     cleanup_auth_rows: task(z.record(z.string(), z.unknown()), async () => {
       await deleteExpiredAuthRows(deps.db, deps.clock.now());
     }),

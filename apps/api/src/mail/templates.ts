@@ -120,6 +120,20 @@ export function oauthWelcomeMail(provider: string, appUrl: string): Rendered {
   };
 }
 
+/** A mailbox proof claimed an account whose password was set before the address was verified. */
+export function unverifiedPasswordRemovedMail(appUrl: string): Rendered {
+  const lines = [
+    `Your ${PRODUCT} account had a password that was set before this address was confirmed. Anyone can type any address when signing up, so we could not know who chose it.`,
+    'You have just proven that this mailbox is yours, so we removed that password and signed out every session that existed before.',
+    `Sign in with a code or link sent to this address, or choose a new password at ${appUrl}${APP_LINK_PATHS.resetPassword}. If you set that password yourself, simply choose it again there.`,
+  ];
+  return {
+    subject: `A password was removed from your ${PRODUCT} account`,
+    text: text(lines),
+    html: layout('A password was removed from your account', lines),
+  };
+}
+
 export function addressed(to: string, rendered: Rendered): MailMessage {
   return { to, ...rendered };
 }

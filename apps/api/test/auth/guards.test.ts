@@ -5,9 +5,10 @@ import { createTestDatabase } from '@tollbooth/db/vitest';
 import { describe, expect, it } from 'vitest';
 import { adminProcedure, protectedProcedure, router } from '../../src/trpc/procedures';
 import { appRouter } from '../../src/trpc/root';
-import { createTestApp } from '../harness';
+import { createTestApp, type TestApp } from '../harness';
 import { newEmail, registerAccount } from '../support/accounts';
 import { readTrpcBody } from '../support/http';
+import { listProcedures, type ProcedureEntry } from '../support/procedures';
 import { startTestSmtp, tokenFromLink } from '../support/smtp';
 
 const run = promisify(execFile);
@@ -107,31 +108,67 @@ describe('procedure guards', () => {
     ).catch((error: { code: number; stderr: string }) => error);
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('No account') });
   });
+});
 
-  it.each(['auth.me', 'auth.sessions.list'])('%s needs a signed-in caller', async (path) => {
+/**
+ * The reviewed list of procedures anyone may call without signing in. Every other procedure
+ * of appRouter must refuse an anonymous caller: a new procedure is guarded unless someone
+ * adds it here, in a change a reviewer sees.
+ */
+const PUBLIC_PROCEDURES: readonly string[] = [
+  'system.info',
+  'auth.register',
+  'auth.login',
+  'auth.refresh',
+  'auth.verifyEmail',
+  'auth.requestPasswordReset',
+  'auth.resetPassword',
+  'auth.requestLoginCode',
+  'auth.loginWithCode',
+  'auth.requestMagicLink',
+  'auth.loginWithMagicLink',
+  'auth.exchangeOAuthCode',
+];
+
+const PROCEDURES = listProcedures(appRouter);
+const GUARDED = PROCEDURES.filter((entry) => !PUBLIC_PROCEDURES.includes(entry.path));
+
+/** An anonymous call with an empty object as input, by the procedure's transport method. */
+async function callAnonymously(t: TestApp, entry: ProcedureEntry) {
+  const url = `http://tollbooth.test/trpc/${entry.path}`;
+  const response =
+    entry.type === 'query'
+      ? await t.fetch(`${url}?${new URLSearchParams({ input: '{}' })}`)
+      : await t.fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+  const body = await readTrpcBody(response);
+  return { status: response.status, appCode: body.error?.data.appCode };
+}
+
+describe('every procedure of appRouter is guarded unless listed as public', () => {
+  it('keeps no stale entry in the public list: each names a procedure that admits anonymous callers', async () => {
     const t = await createTestApp();
+    const paths = PROCEDURES.map((entry) => entry.path);
 
-    const response = await t.fetch(`http://tollbooth.test/trpc/${path}`);
-
-    expect(response.status).toBe(401);
+    expect(PUBLIC_PROCEDURES.filter((path) => !paths.includes(path))).toEqual([]);
+    expect(GUARDED.map((entry) => entry.path)).toContain('auth.sessions.revoke');
+    for (const entry of PROCEDURES.filter((e) => PUBLIC_PROCEDURES.includes(e.path))) {
+      // Public procedures may refuse bad input or credentials, but never for want of a token.
+      expect({ path: entry.path, ...(await callAnonymously(t, entry)) }).not.toMatchObject({
+        appCode: 'UNAUTHENTICATED',
+      });
+    }
   });
 
-  it.each([
-    'auth.logout',
-    'auth.updateProfile',
-    'auth.changePassword',
-    'auth.deactivate',
-    'auth.requestEmailVerification',
-    'auth.sessions.revoke',
-  ])('%s needs a signed-in caller', async (path) => {
-    const t = await createTestApp();
+  it.each(GUARDED.map((entry) => [entry.path, entry] as const))(
+    '%s answers 401 UNAUTHENTICATED without a token',
+    async (_path, entry) => {
+      const t = await createTestApp();
 
-    const response = await t.fetch(`http://tollbooth.test/trpc/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-
-    expect(response.status).toBe(401);
-  });
+      expect(await callAnonymously(t, entry)).toEqual({ status: 401, appCode: 'UNAUTHENTICATED' });
+    },
+  );
 });

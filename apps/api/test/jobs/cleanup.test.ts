@@ -10,7 +10,7 @@ describe('the hourly cleanup job', () => {
     const clock = createManualClock(new Date());
     const t = await createTestApp({
       clock,
-      env: { RATE_LIMITS: 'email.ip=1000/3600,email.account=1000/3600' },
+      env: { RATE_LIMITS: 'email.ip=1000/3600,email.account.ip=1000/3600,email.account=1000/3600' },
     });
     await t.client().auth.requestLoginCode.mutate({ email: newEmail() });
     await t.client().auth.requestMagicLink.mutate({ email: newEmail() });

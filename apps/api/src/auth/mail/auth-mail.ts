@@ -18,6 +18,7 @@ import {
   passwordChangedMail,
   passwordResetMail,
   type Rendered,
+  unverifiedPasswordRemovedMail,
   verifyEmailMail,
 } from '../../mail/templates';
 import { issueLoginCode, issueToken } from '../secrets/secrets.service';
@@ -38,7 +39,8 @@ export type AuthMail =
   | { kind: 'login_code' }
   | { kind: 'magic_link' }
   | { kind: 'password_changed' }
-  | { kind: 'oauth_welcome'; provider: string };
+  | { kind: 'oauth_welcome'; provider: string }
+  | { kind: 'unverified_password_removed' };
 
 interface MailPlan {
   /** Who may receive it: an address without an account gets only passwordless sign-in mail. */
@@ -114,6 +116,11 @@ function planFor(mail: AuthMail): MailPlan {
       return {
         sendsTo: (user) => user !== undefined,
         render: async (deps) => oauthWelcomeMail(mail.provider, deps.config.appUrl),
+      };
+    case 'unverified_password_removed':
+      return {
+        sendsTo: (user) => user !== undefined,
+        render: async (deps) => unverifiedPasswordRemovedMail(deps.config.appUrl),
       };
   }
 }

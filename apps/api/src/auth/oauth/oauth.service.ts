@@ -13,7 +13,7 @@ import { ipSubject } from '../rate-limit/postgres-limiter';
 import { issueToken, redeemToken } from '../secrets/secrets.service';
 import { type AuthResult, signIn } from '../sign-in';
 import { findOAuthAccount, findUserById, linkOAuthAccount } from '../users.queries';
-import { findOrCreateVerifiedUser, promoteListedAdmin } from '../verified-accounts';
+import { claimVerifiedMailbox, promoteListedAdmin } from '../verified-accounts';
 import type { OAuthProfile, OAuthProvider } from './providers';
 
 export async function completeOAuthSignIn(
@@ -31,7 +31,7 @@ export async function completeOAuthSignIn(
       if (!profile.email || !profile.emailVerified) {
         throw new AppError('OAUTH_FAILED', `${provider.label} gave no verified email address`);
       }
-      const found = await findOrCreateVerifiedUser(trx, deps, {
+      const found = await claimVerifiedMailbox(trx, deps, {
         email: profile.email,
         name: profile.name,
         imageUrl: profile.imageUrl,

@@ -14,10 +14,20 @@ import type { RateLimitName, RateLimitRule } from './rules';
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
+/** A counter as it stands: points used in its live window, the rule's points, time left. */
+export interface RateLimitCount {
+  used: number;
+  points: number;
+  retryAfterSeconds: number;
+}
+
 export interface RateLimiter {
+  /** Counts one attempt and refuses it once the window's points are used up. */
   consume(name: RateLimitName, subject: string): Promise<RateLimitResult>;
-  /** Gives back one point consumed earlier (an attempt that turned out legitimate). */
-  refund(name: RateLimitName, subject: string): Promise<void>;
+  /** Counts one failure, never refusing; answers the count that includes it. */
+  recordFailure(name: RateLimitName, subject: string): Promise<RateLimitCount>;
+  /** Reads counters, in one query and without writing (a counter not in the table is 0). */
+  peek(checks: ReadonlyArray<readonly [RateLimitName, string]>): Promise<RateLimitCount[]>;
 }
 
 /** Subject for a per-address limit: case-insensitive, and no plaintext email in the store. */
@@ -60,16 +70,41 @@ export function createPostgresRateLimiter(
         return { ok: true };
       } catch (error) {
         if (error instanceof RateLimiterRes) {
-          return {
-            ok: false,
-            retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
-          };
+          return { ok: false, retryAfterSeconds: secondsLeft(error.msBeforeNext, rules[name]) };
         }
         throw error;
       }
     },
-    async refund(name, subject) {
-      await limiterFor(name).reward(subject, 1);
+    async recordFailure(name, subject) {
+      const result = await limiterFor(name).penalty(subject, 1);
+      return {
+        used: result.consumedPoints,
+        points: rules[name].points,
+        retryAfterSeconds: secondsLeft(result.msBeforeNext, rules[name]),
+      };
+    },
+    async peek(checks) {
+      const keys = checks.map(([name, subject]) => limiterFor(name).getKey(subject));
+      const now = Date.now();
+      // The store's own table and its liveness rule (rate-limiter-flexible's _get).
+      const { rows } = await pool.query<{ key: string; points: number; expire: string | null }>(
+        'select key, points, expire from rate_limits where key = any($1) and (expire > $2 or expire is null)',
+        [keys, now],
+      );
+      const live = new Map(rows.map((row) => [row.key, row]));
+      return checks.map(([name], index) => {
+        const row = live.get(keys[index] ?? '');
+        return {
+          used: row?.points ?? 0,
+          points: rules[name].points,
+          retryAfterSeconds: secondsLeft(row?.expire ? Number(row.expire) - now : -1, rules[name]),
+        };
+      });
     },
   };
+}
+
+/** Whole seconds until a window ends (at least 1); a counter without one gets a full window. */
+function secondsLeft(msBeforeNext: number, rule: RateLimitRule): number {
+  return msBeforeNext < 0 ? rule.seconds : Math.max(1, Math.ceil(msBeforeNext / 1000));
 }
