@@ -9,7 +9,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
 import { normalizeEmail } from '../lib/email';
-import { enforceRateLimits } from './rate-limit/enforce';
+import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
 import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
 import { checkLoginCode, redeemToken } from './secrets/secrets.service';
 import { type AuthResult, signIn } from './sign-in';
@@ -23,10 +23,7 @@ async function requestDelivery(
   email: string,
   meta: RequestMeta,
 ): Promise<{ accepted: true }> {
-  await enforceRateLimits(deps, meta, [
-    ['email.ip', ipSubject(meta.ip)],
-    ['email.account', emailSubject(email)],
-  ]);
+  await enforceRateLimits(deps, meta, mailRateLimits(meta, email));
   await enqueueJob(deps.db, job, { email: normalizeEmail(email) });
   return { accepted: true };
 }
