@@ -53,6 +53,7 @@ export interface OauthAccounts {
 
 export interface OneTimeSecrets {
   attempts: Generated<number>;
+  binding_hash: Buffer | null;
   consumed_at: Timestamp | null;
   created_at: Timestamp;
   email: string;

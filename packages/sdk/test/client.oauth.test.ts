@@ -28,9 +28,9 @@ describe('SDK and OAuth', () => {
       tokenStore: store,
     });
 
-    const { location } = await signInThroughProvider(t, 'github');
+    const { location, verifier } = await signInThroughProvider(t, 'github');
     const code = new URL(location ?? '').searchParams.get('code') ?? '';
-    await sdk.auth.exchangeOAuthCode.mutate({ code });
+    await sdk.auth.exchangeOAuthCode.mutate({ code, verifier });
 
     expect((await store.get())?.refreshToken).toEqual(expect.any(String));
     expect(await sdk.auth.me.query()).toMatchObject({ email, name: 'Octo' });

@@ -19,6 +19,7 @@ export const AUDIT_EVENTS = [
   'auth.email_verified',
   'auth.login_code_failed',
   'auth.oauth_linked',
+  'auth.oauth_exchange_refused',
   'auth.deactivated',
   'auth.sessions_revoked',
   'auth.rate_limited',

@@ -98,4 +98,12 @@ export const ZRevokeSessionsInput = z.union([
   z.object({ allButCurrent: z.literal(true) }),
 ]);
 
-export const ZExchangeOAuthCodeInput = z.object({ code: ZToken, cookie: ZCookieMode });
+export const ZExchangeOAuthCodeInput = z.object({
+  code: ZToken,
+  /**
+   * The verifier whose S256 challenge the app sent to /start. Optional here on purpose: a
+   * missing one is refused by the service, which also burns the code.
+   */
+  verifier: z.string().max(128, 'A verifier has at most 128 characters').optional(),
+  cookie: ZCookieMode,
+});

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp, readErrorEnvelope } from '../harness';
 import { failure, newEmail, registerAccount } from '../support/accounts';
 import { GITHUB_CLIENT, startFakeGitHub } from '../support/fake-github';
-import { signInThroughProvider } from '../support/oauth-browser';
+import {
+  challengeOf,
+  codeFrom,
+  consent,
+  deliverCallback,
+  signInThroughProvider,
+  startFlow,
+} from '../support/oauth-browser';
 import { startTestSmtp } from '../support/smtp';
 
 const APP_URL = 'https://app.example.com';
@@ -23,12 +30,6 @@ async function setup() {
   return { github, smtp, t };
 }
 
-function codeFrom(location: string | null | undefined): string {
-  const code = location ? new URL(location).searchParams.get('code') : null;
-  if (!code) throw new Error(`no code in ${location}`);
-  return code;
-}
-
 describe('sign-in with GitHub', () => {
   it('creates an account from the primary verified email, redirects with a one-time code, and the code buys tokens once', async () => {
     const { github, smtp, t } = await setup();
@@ -42,18 +43,18 @@ describe('sign-in with GitHub', () => {
       ],
     });
 
-    const { location } = await signInThroughProvider(t, 'github', {
+    const { location, verifier } = await signInThroughProvider(t, 'github', {
       redirectTo: `${APP_URL}/welcome`,
     });
 
     expect(location?.startsWith(`${APP_URL}/welcome?code=`)).toBe(true);
     expect(location).not.toMatch(/accessToken|refreshToken|eyJ/);
     const code = codeFrom(location);
-    const session = await t.client().auth.exchangeOAuthCode.mutate({ code });
+    const session = await t.client().auth.exchangeOAuthCode.mutate({ code, verifier });
     expect(session.user).toMatchObject({ email, name: 'Octo Cat', emailVerified: true });
-    expect((await failure(t.client().auth.exchangeOAuthCode.mutate({ code }))).appCode).toBe(
-      'INVALID_TOKEN',
-    );
+    expect(
+      (await failure(t.client().auth.exchangeOAuthCode.mutate({ code, verifier }))).appCode,
+    ).toBe('INVALID_TOKEN');
     await t.drainJobs();
     expect(smtp.latest(email).subject).toBe('Welcome to Tollbooth');
   });
@@ -70,7 +71,7 @@ describe('sign-in with GitHub', () => {
     const first = await signInThroughProvider(t, 'github');
     const linked = await t
       .client()
-      .auth.exchangeOAuthCode.mutate({ code: codeFrom(first.location) });
+      .auth.exchangeOAuthCode.mutate({ code: codeFrom(first.location), verifier: first.verifier });
     expect(linked.user.id).toBe(account.user.id);
 
     // The GitHub account's email changes later: the link by id still holds.
@@ -81,7 +82,14 @@ describe('sign-in with GitHub', () => {
     });
     const again = await signInThroughProvider(t, 'github');
     expect(
-      (await t.client().auth.exchangeOAuthCode.mutate({ code: codeFrom(again.location) })).user.id,
+      (
+        await t
+          .client()
+          .auth.exchangeOAuthCode.mutate({
+            code: codeFrom(again.location),
+            verifier: again.verifier,
+          })
+      ).user.id,
     ).toBe(account.user.id);
     const audit = await t.deps.db.selectFrom('audit_log').select('event_type').execute();
     expect(audit.map((row) => row.event_type)).toContain('auth.oauth_linked');
@@ -100,6 +108,65 @@ describe('sign-in with GitHub', () => {
 
     expect(new URL(location ?? '').searchParams.get('error')).toBe('oauth_failed');
     expect(location).not.toContain('code=');
+  });
+
+  it('sends GitHub an S256 PKCE challenge of a fresh verifier per flow', async () => {
+    const { t } = await setup();
+
+    const first = await startFlow(t, 'github');
+    const second = await startFlow(t, 'github');
+
+    const challenges = [first, second].map(({ start }) => {
+      const authorize = new URL(start.headers.get('location') ?? '');
+      expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+      return authorize.searchParams.get('code_challenge');
+    });
+    expect(challenges[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(challenges[1]).not.toBe(challenges[0]);
+    // The provider leg has its own verifier, not the app's.
+    expect(challenges[0]).not.toBe(challengeOf(first.verifier ?? ''));
+  });
+
+  it('refuses an authorization code injected from another flow (PKCE): GitHub rejects the verifier', async () => {
+    const { github, t } = await setup();
+    github.setAccount({
+      id: 4004,
+      name: null,
+      emails: [{ email: newEmail('injected'), primary: true, verified: true }],
+    });
+    // The attacker's own flow yields a GitHub code for his account...
+    const attacker = await consent((await startFlow(t, 'github')).start);
+    // ...which he injects into the victim's callback, whose state and cookie are genuine.
+    const victim = await startFlow(t, 'github', { redirectTo: APP_URL });
+    const callback = await consent(victim.start);
+    callback.searchParams.set('code', attacker.searchParams.get('code') ?? '');
+
+    const final = await deliverCallback(t, callback, { headers: { cookie: victim.cookie } });
+
+    expect(new URL(final.headers.get('location') ?? '').searchParams.get('error')).toBe(
+      'oauth_failed',
+    );
+    expect(github.tokenRequests.at(-1)).toEqual({ ok: false, reason: 'code_verifier mismatch' });
+    expect(await t.deps.db.selectFrom('users').select('id').execute()).toEqual([]);
+  });
+
+  it('the GitHub stand-in refuses a token request without the verifier of its challenge', async () => {
+    const { github, t } = await setup();
+    const callback = await consent((await startFlow(t, 'github')).start);
+    const tokenRequest = (extra: Record<string, string>) =>
+      fetch(`${github.url}/login/oauth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({
+          client_id: GITHUB_CLIENT.id,
+          client_secret: GITHUB_CLIENT.secret,
+          code: callback.searchParams.get('code'),
+          ...extra,
+        }),
+      }).then((response) => response.json());
+
+    expect(await tokenRequest({})).toMatchObject({ error: 'bad_verification_code' });
+    expect(github.tokenRequests.at(-1)).toEqual({ ok: false, reason: 'code_verifier mismatch' });
   });
 
   it('refuses a callback whose state does not match the cookie (CSRF)', async () => {

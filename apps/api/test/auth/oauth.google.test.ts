@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/lib/clock';
 import { createTestApp, type TestApp } from '../harness';
 import { newEmail } from '../support/accounts';
-import { signInThroughProvider } from '../support/oauth-browser';
+import { codeFrom, signInThroughProvider } from '../support/oauth-browser';
 
 const APP_URL = 'https://app.example.com';
 const CLIENT_ID = 'google-client-id';
@@ -50,7 +50,7 @@ describe('sign-in with Google (OpenID Connect)', () => {
       picture: 'https://img.example.com/g.png',
     });
 
-    const { start, location } = await signInThroughProvider(t, 'google', {
+    const { start, location, verifier } = await signInThroughProvider(t, 'google', {
       redirectTo: `${APP_URL}/done`,
     });
 
@@ -58,10 +58,8 @@ describe('sign-in with Google (OpenID Connect)', () => {
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('nonce')).toEqual(expect.any(String));
     expect(requests.some((body) => typeof body.code_verifier === 'string')).toBe(true);
-    await new Promise((r) => setTimeout(r, 50));
-    console.log('LOC', location, t.logs.lines.filter((l) => l.includes('oauth')).join('\n'));
-    const code = new URL(location ?? '').searchParams.get('code') ?? '';
-    const session = await t.client().auth.exchangeOAuthCode.mutate({ code });
+    const code = codeFrom(location);
+    const session = await t.client().auth.exchangeOAuthCode.mutate({ code, verifier });
     expect(session.user).toMatchObject({
       email,
       name: 'Goo Gle',

@@ -54,8 +54,10 @@ export async function signInThroughProvider(
     cookie?: (value: string) => string;
   } = {},
 ) {
-  const { start, cookie, verifier } = await startFlow(t, provider, {
+  const verifier = newVerifier();
+  const { start, cookie } = await startFlow(t, provider, {
     redirectTo: options.redirectTo,
+    verifier,
   });
   if (start.status !== 302) return { start, final: undefined, verifier };
   const callback = await consent(start);

@@ -1,9 +1,10 @@
 /**
- * GitHub: OAuth 2 authorization code (GitHub supports no OIDC id_token for apps), then the
- * REST API for the profile and for the account's emails, of which only the primary,
- * verified one is used (the profile's public email may be unverified or absent).
+ * GitHub: OAuth 2 authorization code with PKCE (S256; GitHub supports no OIDC id_token for
+ * apps), then the REST API for the profile and for the account's emails, of which only the
+ * primary, verified one is used (the profile's public email may be unverified or absent).
  */
 import { z } from 'zod';
+import { s256Challenge } from './pkce';
 import { OAuthExchangeError, type OAuthProvider, providerFetch } from './providers';
 
 const ZToken = z.object({ access_token: z.string().min(1) });
@@ -32,11 +33,13 @@ export function githubProvider(options: {
         redirect_uri: request.redirectUri,
         scope: 'read:user user:email',
         state: request.state,
+        code_challenge: s256Challenge(request.codeVerifier),
+        code_challenge_method: 'S256',
         allow_signup: 'true',
       }).toString();
       return url.toString();
     },
-    async exchange({ code, redirectUri }) {
+    async exchange({ code, redirectUri, codeVerifier }) {
       const response = await providerFetch(`${options.oauthUrl}/login/oauth/access_token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -45,6 +48,7 @@ export function githubProvider(options: {
           client_secret: options.clientSecret,
           code,
           redirect_uri: redirectUri,
+          code_verifier: codeVerifier,
         }),
       });
       const token = ZToken.safeParse(response);

@@ -3,10 +3,10 @@
  * (S256) and a nonce, id_token verified against the issuer's JWKS (signature, issuer,
  * audience = our client id, expiry, nonce). The email counts only when `email_verified`.
  */
-import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../../lib/clock';
+import { s256Challenge } from './pkce';
 import { OAuthExchangeError, type OAuthProvider, providerFetch } from './providers';
 
 const ZDiscovery = z.object({
@@ -25,10 +25,6 @@ const ZIdClaims = z.object({
   name: z.string().optional(),
   picture: z.string().optional(),
 });
-
-export function pkceChallenge(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
-}
 
 export function googleProvider(options: {
   clientId: string;
@@ -61,7 +57,7 @@ export function googleProvider(options: {
         scope: 'openid email profile',
         state: request.state,
         nonce: request.nonce,
-        code_challenge: pkceChallenge(request.codeVerifier),
+        code_challenge: s256Challenge(request.codeVerifier),
         code_challenge_method: 'S256',
       }).toString();
       return url.toString();

@@ -1,7 +1,8 @@
 /**
- * GET /auth/oauth/:provider/start?redirect_to=… and GET /auth/oauth/:provider/callback.
- * Providers without a client id and secret are off (404 OAUTH_PROVIDER_DISABLED). See
- * state.ts for the CSRF binding and oauth.service.ts for linking and the exchange code.
+ * GET /auth/oauth/:provider/start?redirect_to=…&code_challenge=… and
+ * GET /auth/oauth/:provider/callback. Providers without a client id and secret are off (404
+ * OAUTH_PROVIDER_DISABLED). See state.ts for the browser binding, pkce.ts for both PKCE legs
+ * (code_challenge is the app's, required) and oauth.service.ts for linking and the code.
  */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -13,6 +14,7 @@ import { errorResponse } from '../../http/error-response';
 import { githubProvider } from './github';
 import { googleProvider } from './google';
 import { allowedRedirect, completeOAuthSignIn } from './oauth.service';
+import { challengeDigest, newVerifier } from './pkce';
 import type { OAuthProvider } from './providers';
 import { OAUTH_STATE_COOKIE, OAUTH_STATE_TTL_SECONDS, openState, sealState } from './state';
 
@@ -47,10 +49,13 @@ export function oauthRoutes(deps: Deps) {
           new AppError('REDIRECT_NOT_ALLOWED', 'redirect_to must be on the frontend origin'),
         );
       }
+      const appChallenge = c.req.query('code_challenge');
+      if (appChallenge === undefined || !challengeDigest(appChallenge)) {
+        return errorResponse(c, missingChallenge());
+      }
       const request = {
         state: random(32),
-        // 32 bytes → 43 base64url characters, inside RFC 7636's 43–128.
-        codeVerifier: random(32),
+        codeVerifier: newVerifier(deps.random),
         nonce: random(16),
         redirectUri: callbackUrl(provider.id),
       };
@@ -60,6 +65,7 @@ export function oauthRoutes(deps: Deps) {
         codeVerifier: request.codeVerifier,
         nonce: request.nonce,
         redirectTo: redirectTo.toString(),
+        appChallenge,
       });
       setCookie(c, OAUTH_STATE_COOKIE, sealed, {
         httpOnly: true,
@@ -84,8 +90,9 @@ export function oauthRoutes(deps: Deps) {
         returnedState: c.req.query('state'),
       });
       deleteCookie(c, OAUTH_STATE_COOKIE, { path: COOKIE_PATH, secure: true });
+      const binding = challengeDigest(state?.appChallenge);
       // Without a trusted state there is no trusted place to send the browser back to.
-      if (!state) {
+      if (!state || !binding) {
         return errorResponse(
           c,
           new AppError(
@@ -123,7 +130,12 @@ export function oauthRoutes(deps: Deps) {
         return fail('oauth_failed');
       }
       try {
-        const { exchangeCode } = await completeOAuthSignIn(deps, { provider, profile, meta });
+        const { exchangeCode } = await completeOAuthSignIn(deps, {
+          provider,
+          profile,
+          meta,
+          binding,
+        });
         back.searchParams.set('code', exchangeCode);
         return c.redirect(back.toString(), 302);
       } catch (error) {
@@ -131,4 +143,14 @@ export function oauthRoutes(deps: Deps) {
         throw error;
       }
     });
+}
+
+function missingChallenge(): AppError {
+  return new AppError('VALIDATION_FAILED', 'code_challenge is required', {
+    fieldErrors: {
+      code_challenge: [
+        'must be the S256 challenge (base64url SHA-256, 43 characters) of a verifier the app keeps for auth.exchangeOAuthCode',
+      ],
+    },
+  });
 }

@@ -14,11 +14,18 @@ import { issueToken, redeemToken } from '../secrets/secrets.service';
 import { type AuthResult, signIn } from '../sign-in';
 import { findOAuthAccount, findUserById, linkOAuthAccount } from '../users.queries';
 import { claimVerifiedMailbox, promoteListedAdmin } from '../verified-accounts';
+import { verifierMatches } from './pkce';
 import type { OAuthProfile, OAuthProvider } from './providers';
 
 export async function completeOAuthSignIn(
   deps: Deps,
-  args: { provider: OAuthProvider; profile: OAuthProfile; meta: RequestMeta },
+  args: {
+    provider: OAuthProvider;
+    profile: OAuthProfile;
+    meta: RequestMeta;
+    /** The app's challenge digest (pkce.ts): only its verifier redeems the code. */
+    binding: Buffer;
+  },
 ): Promise<{ exchangeCode: string }> {
   const { provider, profile, meta } = args;
   return deps.db.transaction().execute(async (trx) => {
@@ -67,29 +74,53 @@ export async function completeOAuthSignIn(
       userId: user.id,
       now,
       random: deps.random,
+      binding: args.binding,
     });
     return { exchangeCode };
   });
 }
 
+/**
+ * Trades an exchange code for tokens. The app must present the verifier whose challenge
+ * started the flow (pkce.ts); without it, or with another flow's, the code is refused and
+ * stays consumed (the transaction commits the burn, then we answer), so a code planted in
+ * someone else's app dies at its first use.
+ */
 export async function exchangeOAuthCode(
   deps: Deps,
-  input: { code: string },
+  input: { code: string; verifier?: string | undefined },
   meta: RequestMeta,
 ): Promise<AuthResult> {
   await enforceRateLimits(deps, meta, [['code.ip', ipSubject(meta.ip)]]);
-  return deps.db.transaction().execute(async (trx) => {
+  const outcome = await deps.db.transaction().execute(async (trx) => {
     const secret = await redeemToken(trx, {
       purpose: 'oauth_exchange',
       token: input.code,
       now: deps.clock.now(),
     });
-    const user = secret.user_id ? await findUserById(trx, secret.user_id) : undefined;
-    if (user?.status !== 'active') {
-      throw new AppError('INVALID_TOKEN', 'This sign-in code is invalid or was already used');
+    if (!verifierMatches(input.verifier, secret.binding_hash)) {
+      await recordAuditEvent(trx, {
+        event: 'auth.oauth_exchange_refused',
+        status: 'failure',
+        userId: secret.user_id,
+        meta,
+        metadata: {
+          reason: input.verifier === undefined ? 'verifier_missing' : 'verifier_mismatch',
+        },
+      });
+      return null;
     }
+    const user = secret.user_id ? await findUserById(trx, secret.user_id) : undefined;
+    if (user?.status !== 'active') throw invalidExchangeCode();
     return signIn(trx, deps, { user, method: 'oauth', meta });
   });
+  if (!outcome) throw invalidExchangeCode();
+  return outcome;
+}
+
+/** One answer for unknown, used and unbound codes: a guesser learns nothing from it. */
+function invalidExchangeCode(): AppError {
+  return new AppError('INVALID_TOKEN', 'This sign-in code is invalid or was already used');
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * An OAuth provider as the sign-in flow needs it: where to send the browser, and how to turn
  * the returned code into a profile with a verified email. Google speaks OpenID Connect
- * (discovery, PKCE, a signed id_token); GitHub speaks plain OAuth 2 plus its REST API.
+ * (discovery, PKCE, a signed id_token); GitHub speaks OAuth 2 with PKCE plus its REST API.
  */
 export interface OAuthProfile {
   providerAccountId: string;
@@ -15,7 +15,7 @@ export interface OAuthProfile {
 export interface AuthorizationRequest {
   state: string;
   redirectUri: string;
-  /** PKCE (RFC 7636) verifier; providers that support it get its S256 challenge. */
+  /** PKCE (RFC 7636) verifier of the provider leg; every provider gets its S256 challenge. */
   codeVerifier: string;
   nonce: string;
 }

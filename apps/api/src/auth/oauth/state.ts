@@ -3,10 +3,13 @@
  *
  * Security model
  * - `state` (32 random bytes) goes to the provider and comes back on the callback; the same
- *   value, with the PKCE verifier, the OIDC nonce and the validated redirect_to, travels in
- *   a cookie signed with our access-token key (audience "tollbooth:oauth-state", so it can
- *   never pass as an access token). A callback whose state differs from its cookie's (login
- *   CSRF, a code injected from another browser) fails with OAUTH_STATE_MISMATCH.
+ *   value, with the provider-leg PKCE verifier, the OIDC nonce, the validated redirect_to and
+ *   the app's S256 challenge (`appChallenge`, see pkce.ts), travels in a cookie signed with
+ *   our access-token key (audience "tollbooth:oauth-state", so it can never pass as an access
+ *   token; key picked by verificationKeyFor, kid and alg both checked). A callback whose
+ *   state differs from its cookie's (a callback forged for this browser, or delivered to
+ *   another) fails with OAUTH_STATE_MISMATCH. The cookie binds the callback to the browser;
+ *   the app challenge binds the exchange code to the app that will redeem it.
  * - The cookie is HttpOnly, Secure, SameSite=Lax (it must survive the top-level redirect
  *   back from the provider), scoped to /auth/oauth, and expires in 10 minutes.
  */
@@ -26,6 +29,8 @@ const ZState = z.object({
   codeVerifier: z.string(),
   nonce: z.string(),
   redirectTo: z.string(),
+  /** The S256 challenge the app sent to /start; stored with the exchange code. */
+  appChallenge: z.string(),
 });
 
 export type OAuthState = z.infer<typeof ZState>;

@@ -35,6 +35,11 @@ interface IssueArgs {
   userId: string | null;
   now: Date;
   random: RandomSource;
+  /**
+   * OAuth exchange codes: the digest the redeemer's verifier must hash to (oauth/pkce.ts);
+   * `redeemToken` returns it in `binding_hash` for the caller to check.
+   */
+  binding?: Buffer;
 }
 
 /** A new link token; earlier pending ones of the same purpose for this address stop working. */
@@ -48,6 +53,7 @@ export async function issueToken(db: Db, args: IssueArgs): Promise<string> {
     email: args.email,
     user_id: args.userId,
     secret_hash: hash,
+    binding_hash: args.binding ?? null,
     created_at: args.now,
     expires_at: secretExpiry(args.purpose, args.now),
   });
