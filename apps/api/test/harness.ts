@@ -85,7 +85,13 @@ export async function createTestApp(options: TestAppOptions = {}) {
     drainJobs: () => drainJobs(deps),
     /** A typed tRPC client speaking the real wire protocol to the in-process app. */
     client(
-      options: { batch?: boolean; headers?: Record<string, string>; accessToken?: string } = {},
+      options: {
+        batch?: boolean;
+        headers?: Record<string, string>;
+        accessToken?: string;
+        /** Sends through this instead of straight to the app (e.g. to count requests). */
+        fetch?: typeof fetchInProcess;
+      } = {},
     ) {
       const link = options.batch === false ? httpLink : httpBatchLink;
       const headers = {
@@ -93,7 +99,13 @@ export async function createTestApp(options: TestAppOptions = {}) {
         ...(options.accessToken && { authorization: `Bearer ${options.accessToken}` }),
       };
       return createTRPCClient<AppRouter>({
-        links: [link({ url: 'http://tollbooth.test/trpc', fetch: fetchInProcess, headers })],
+        links: [
+          link({
+            url: 'http://tollbooth.test/trpc',
+            fetch: options.fetch ?? fetchInProcess,
+            headers,
+          }),
+        ],
       });
     },
   };

@@ -19,14 +19,24 @@ describe('system.info', () => {
   });
 
   it('answers several calls in one batch request', async () => {
-    const { client } = await createTestApp();
-    const batched = client({ batch: true });
+    const t = await createTestApp();
+    const requests: URL[] = [];
+    const batched = t.client({
+      batch: true,
+      fetch: (input, init) => {
+        requests.push(new URL(input instanceof Request ? input.url : input));
+        return t.fetch(input, init);
+      },
+    });
 
     const [first, second] = await Promise.all([
       batched.system.info.query(),
       batched.system.info.query(),
     ]);
 
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.pathname).toBe('/trpc/system.info,system.info');
+    expect(requests[0]?.searchParams.get('batch')).toBe('1');
     expect(first.name).toBe('tollbooth');
     expect(second.database.reachable).toBe(true);
   });
