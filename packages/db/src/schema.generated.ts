@@ -82,6 +82,7 @@ export interface RefreshTokens {
 export interface Sessions {
   created_at: Timestamp;
   expires_at: Timestamp;
+  successor_id: string | null;
   id: Generated<string>;
   ip: string | null;
   last_used_at: Timestamp;

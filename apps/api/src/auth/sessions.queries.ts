@@ -1,5 +1,5 @@
 import type { Database, NewRefreshToken, NewSession } from '@tollbooth/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 type Db = Kysely<Database>;
 
@@ -12,36 +12,76 @@ export function insertRefreshToken(db: Db, token: NewRefreshToken) {
 }
 
 /**
- * A presented refresh token with its family, locking the family row: rotations of one
- * family serialise, so two concurrent refreshes cannot both rotate the same token.
+ * A presented refresh token with its family and its user (every `users` column; the token's
+ * and session's under prefixed names), locking the token row and the session row. Locking
+ * the token serialises two refreshes of the same token: the second sees the first's rotation
+ * (READ COMMITTED re-reads a locked row once it is free). Locking the session serialises the
+ * family, so a token and its successor are never rotated at once either.
  */
 export function findRefreshTokenForUpdate(db: Db, tokenId: string) {
   return db
     .selectFrom('refresh_tokens')
     .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
     .select([
-      'refresh_tokens.id',
-      'refresh_tokens.token_hash',
-      'refresh_tokens.expires_at',
-      'refresh_tokens.rotated_at',
+      'refresh_tokens.id as token_id',
+      'refresh_tokens.token_hash as token_hash',
+      'refresh_tokens.expires_at as token_expires_at',
+      'refresh_tokens.rotated_at as token_rotated_at',
+      'refresh_tokens.successor_id as token_successor_id',
       'sessions.id as session_id',
+      'sessions.created_at as session_created_at',
       'sessions.revoked_at as session_revoked_at',
-      'sessions.user_id',
-      'users.status as user_status',
     ])
     .where('refresh_tokens.id', '=', tokenId)
-    .forUpdate('sessions')
+    .forUpdate(['refresh_tokens', 'sessions'])
     .executeTakeFirst();
 }
 
-export async function markRefreshTokenRotated(db: Db, tokenId: string, at: Date) {
-  await db
-    .updateTable('refresh_tokens')
-    .set({ rotated_at: at })
+/** A rotated token's successor, read under the session lock the caller holds. */
+export function findSuccessor(db: Db, tokenId: string) {
+  return db
+    .selectFrom('refresh_tokens')
+    .select(['id', 'token_hash', 'expires_at', 'rotated_at'])
     .where('id', '=', tokenId)
-    .where('rotated_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+}
+
+/**
+ * Rotates `tokenId` and inserts its successor, in one statement: the successor exists only
+ * if the rotation happened, and the family's one unrotated token changes hands atomically
+ * (the unique index refresh_tokens_one_live_per_session). False if it was rotated already.
+ */
+export async function rotateRefreshToken(
+  db: Db,
+  args: { tokenId: string; successorId: string; hash: Buffer; at: Date; expiresAt: Date },
+): Promise<boolean> {
+  const inserted = await db
+    .with('rotated', (qb) =>
+      qb
+        .updateTable('refresh_tokens')
+        .set({ rotated_at: args.at, successor_id: args.successorId })
+        .where('id', '=', args.tokenId)
+        .where('rotated_at', 'is', null)
+        .returning('session_id'),
+    )
+    .insertInto('refresh_tokens')
+    .columns(['id', 'session_id', 'token_hash', 'created_at', 'expires_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('rotated')
+        .select([
+          sql<string>`${args.successorId}::uuid`.as('id'),
+          'rotated.session_id',
+          sql<Buffer>`${args.hash}::bytea`.as('token_hash'),
+          sql<Date>`${args.at}::timestamptz`.as('created_at'),
+          sql<Date>`${args.expiresAt}::timestamptz`.as('expires_at'),
+        ]),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function touchSession(db: Db, sessionId: string, at: Date, expiresAt: Date) {

@@ -34,7 +34,8 @@ export type SignInMethod = 'password' | 'register' | 'code' | 'magic_link' | 'oa
 const MAX_IP_LENGTH = 64;
 const MAX_USER_AGENT_LENGTH = 512;
 
-export async function issueRefreshToken(db: Db, deps: SessionDeps, sessionId: string, now: Date) {
+/** The first refresh token of a new family: random (its successors are derived). */
+async function issueFirstRefreshToken(db: Db, deps: SessionDeps, sessionId: string, now: Date) {
   const { secret, hash } = newRefreshSecret(deps.random);
   const expiresAt = refreshTokenExpiry(now);
   const row = await insertRefreshToken(db, {
@@ -46,14 +47,13 @@ export async function issueRefreshToken(db: Db, deps: SessionDeps, sessionId: st
   return { token: formatRefreshToken(row.id, secret), expiresAt };
 }
 
-export async function issueTokens(
-  db: Db,
-  deps: SessionDeps,
+/** A fresh access token for the session, paired with the refresh token the caller holds. */
+export async function tokenPair(
+  deps: Pick<SessionDeps, 'accessTokens'>,
   user: User,
   sessionId: string,
-  now: Date,
+  refresh: { token: string; expiresAt: Date },
 ): Promise<IssuedTokens> {
-  const refresh = await issueRefreshToken(db, deps, sessionId, now);
   const access = await deps.accessTokens.sign({
     sub: user.id,
     email: user.email,
@@ -85,7 +85,8 @@ export async function startSession(
     last_used_at: now,
     expires_at: refreshTokenExpiry(now),
   });
-  const tokens = await issueTokens(db, deps, args.user, session.id, now);
+  const refresh = await issueFirstRefreshToken(db, deps, session.id, now);
+  const tokens = await tokenPair(deps, args.user, session.id, refresh);
   return { user: toPublicUser(args.user), ...tokens };
 }
 

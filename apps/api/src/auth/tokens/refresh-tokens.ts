@@ -7,19 +7,34 @@
  *   yields no usable token.
  * - 30-day sliding lifetime: each rotation issues a new token valid 30 days from then, so an
  *   active user stays signed in and an idle one is signed out after a month.
- * - Every `refresh` rotates: the presented token is marked rotated and a new one issued in
- *   the same family (session). Presenting a rotated token again means two parties hold it —
- *   the legitimate client and a thief — so the whole family is revoked (OAuth 2.0 Security
- *   BCP §4.14.2). Exception: within ROTATION_GRACE_SECONDS of its rotation, a rotated token is
- *   accepted once more and yields another token of the same family, so two tabs that
- *   refresh at the same moment do not sign the user out. A thief racing the client inside
- *   those 10 seconds gets a token, but the family still dies at the next reuse outside it.
+ * - Every `refresh` rotates: the presented token R0 is marked rotated, and its successor R1
+ *   is issued in the same family (session) and recorded on R0's row (`successor_id`). A
+ *   family has one live branch: at most one unrotated token (a unique index holds it), and
+ *   rotations lock the token row and the session row, so two concurrent refreshes of R0
+ *   cannot both rotate it.
+ * - Presenting a rotated token again means two parties may hold it — the client and a thief.
+ *   Within ROTATION_GRACE_SECONDS of the rotation, while R1 is still unused, R0 gets R1 back:
+ *   the same token, never a new one (two tabs refreshing together, a retry after a lost
+ *   response). A thief racing the client in those 10 s gets the client's own branch, and
+ *   whichever of them rotates R1 first turns the other's next use into a detected reuse.
+ *   Any other reuse — outside the window, or after R1 was itself rotated — revokes the whole
+ *   family (OAuth 2.0 Security BCP §4.14.2).
+ * - To hand R1 back without storing its secret, the server derives it:
+ *   R1.secret = HMAC-SHA256(k, "<R0 id>.<R0 secret>"), k the refresh subkey of the server key
+ *   (secrets/server-key.ts). Only someone presenting R0 gets R1. A database reader sees
+ *   SHA-256(R0.secret), SHA-256(R1.secret) and R1's id; to reach R1 he needs a SHA-256
+ *   preimage (2^256 work) or k (256 bits, never stored), which is no better than guessing R1
+ *   outright. Without k the 256-bit HMAC output is as unpredictable as a random secret. The
+ *   first token of a family is random.
  * - The token travels in the response body (SDK) or in an HttpOnly; Secure; SameSite=Lax
  *   cookie scoped to the refresh path (browsers); cookie calls must carry an allowed Origin.
  */
+import { createHmac } from 'node:crypto';
+import { sha256 } from '../../lib/hash';
 import type { RandomSource } from '../../lib/random';
 import {
   formatToken,
+  type GeneratedToken,
   generateTokenSecret,
   parseToken,
   secretMatches,
@@ -34,6 +49,17 @@ export const REFRESH_COOKIE_PATH = '/trpc/auth.refresh';
 
 export function newRefreshSecret(random: RandomSource) {
   return generateTokenSecret(random);
+}
+
+/** R1's secret from R0 (see the header): reproducible by the server, by nobody else. */
+export function successorSecret(
+  key: Buffer,
+  presented: { id: string; secret: string },
+): GeneratedToken {
+  const secret = createHmac('sha256', key)
+    .update(formatToken(presented.id, presented.secret), 'utf8')
+    .digest('base64url');
+  return { secret, hash: sha256(secret) };
 }
 
 export const formatRefreshToken = formatToken;
