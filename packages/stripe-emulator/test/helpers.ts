@@ -45,6 +45,8 @@ export interface Receiver {
   requests: number;
   /** The Stripe-Signature header of every request. */
   signatures: string[];
+  /** Every verified delivery in arrival order, with the answer it got (retries included). */
+  arrivals: Array<{ eventId: string; status: number | 'hang' }>;
   close(): Promise<void>;
 }
 
@@ -56,13 +58,13 @@ async function rawBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * A webhook endpoint like Tollbooth's: raw body → constructEvent → 2xx. `status(n)` picks the
- * answer to the n-th request (1-based) — an HTTP status, or 'hang' to never answer — to
- * simulate a failing receiver.
+ * A webhook endpoint like Tollbooth's: raw body → constructEvent → 2xx. `status(n, event)` picks
+ * the answer to the n-th request (1-based) carrying that verified event — an HTTP status, or
+ * 'hang' to never answer — to simulate a failing receiver.
  */
 export async function startReceiver(
   secret: string,
-  status: (n: number) => number | 'hang' = () => 200,
+  status: (n: number, event: Stripe.Event) => number | 'hang' = () => 200,
 ): Promise<Receiver> {
   const verifier = new Stripe('sk_test_receiver');
   const receiver: Receiver = {
@@ -71,11 +73,12 @@ export async function startReceiver(
     rejected: 0,
     requests: 0,
     signatures: [],
+    arrivals: [],
     close: async () => {},
   };
   const server = createServer(async (req, res) => {
     receiver.requests += 1;
-    const code = status(receiver.requests);
+    const n = receiver.requests;
     const body = await rawBody(req);
     const signature = String(req.headers['stripe-signature']);
     receiver.signatures.push(signature);
@@ -87,6 +90,8 @@ export async function startReceiver(
       res.writeHead(400).end();
       return;
     }
+    const code = status(n, event);
+    receiver.arrivals.push({ eventId: event.id, status: code });
     if (code === 'hang') return;
     if (code < 300) receiver.events.push(event);
     res.writeHead(code).end();
