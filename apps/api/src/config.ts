@@ -145,6 +145,8 @@ const schema = z
     /** These accounts become admins once their address is verified (auth/verified-accounts.ts). */
     ADMIN_EMAILS: emailList.optional(),
     RATE_LIMITS: rateLimits.optional(),
+    /** A session ends this long after sign-in, however often it is refreshed. */
+    SESSION_MAX_AGE_DAYS: integer(1, 3650).default(90),
     /** Keys login codes at rest and refresh-token successors; required in production. */
     AUTH_SECRET_KEY: serverKey.optional(),
     /**
@@ -211,6 +213,7 @@ const schema = z
     printCapturedMail: env.NODE_ENV === 'development',
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
     adminEmails: env.ADMIN_EMAILS ?? [],
+    sessionMaxAgeDays: env.SESSION_MAX_AGE_DAYS,
     rateLimits: env.RATE_LIMITS ?? { ...RATE_LIMIT_DEFAULTS },
     authSecretKey: env.AUTH_SECRET_KEY,
     workerInProcess: env.WORKER_IN_PROCESS ?? (env.NODE_ENV ?? 'development') === 'development',

@@ -73,6 +73,11 @@ describe('parseConfig', () => {
     ['ADMIN_EMAILS', { ADMIN_EMAILS: 'boss' }, 'ADMIN_EMAILS must be a comma-separated list'],
     ['NEXTAUTH_SECRET', { NEXTAUTH_SECRET: 'short' }, 'NEXTAUTH_SECRET must be at least 32'],
     [
+      'SESSION_MAX_AGE_DAYS',
+      { SESSION_MAX_AGE_DAYS: '0' },
+      'SESSION_MAX_AGE_DAYS must be an integer from 1 to 3650',
+    ],
+    [
       'AUTH_SECRET_KEY',
       { AUTH_SECRET_KEY: 'a'.repeat(62) },
       'AUTH_SECRET_KEY must be at least 32 random bytes',

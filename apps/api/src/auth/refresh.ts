@@ -24,6 +24,7 @@ import {
   parseRefreshToken,
   refreshSecretMatches,
   refreshTokenExpiry,
+  sessionEnd,
   successorSecret,
   withinRotationGrace,
 } from './tokens/refresh-tokens';
@@ -33,6 +34,7 @@ type RefreshDeps = SessionDeps & Pick<Deps, 'rateLimiter' | 'serverKeys'>;
 type RefreshOutcome =
   | { kind: 'rotated'; result: AuthResult }
   | { kind: 'invalid' }
+  | { kind: 'expired' }
   | { kind: 'reused'; userId: string; sessionId: string };
 
 const INVALID: RefreshOutcome = { kind: 'invalid' };
@@ -68,6 +70,12 @@ export async function refreshSession(
       'This refresh token was already used; the session was signed out for safety',
     );
   }
+  if (outcome.kind === 'expired') {
+    throw new AppError(
+      'SESSION_EXPIRED',
+      'This session has reached its maximum age; sign in again',
+    );
+  }
   throw new AppError('INVALID_REFRESH_TOKEN', 'Sign in again');
 }
 
@@ -86,11 +94,18 @@ async function decide(
     token_rotated_at: rotatedAt,
     token_successor_id: successorId,
     session_id: sessionId,
-    session_created_at: _sessionCreatedAt,
+    session_created_at: sessionCreatedAt,
     session_revoked_at: sessionRevokedAt,
     ...user
   } = row;
-  if (sessionRevokedAt || user.status !== 'active' || tokenExpiresAt <= now) return INVALID;
+  if (sessionRevokedAt || user.status !== 'active') return INVALID;
+  // Past the absolute lifetime: end the session (committed although the call fails).
+  const end = sessionEnd(sessionCreatedAt, deps.config.sessionMaxAgeDays);
+  if (end <= now) {
+    await revokeSession(trx, { sessionId, at: now, reason: 'max_age' });
+    return { kind: 'expired' };
+  }
+  if (tokenExpiresAt <= now) return INVALID;
   const successor = successorSecret(deps.serverKeys.refreshSuccessor, presented);
   const answer = async (refresh: { token: string; expiresAt: Date }): Promise<RefreshOutcome> => ({
     kind: 'rotated',
@@ -99,7 +114,7 @@ async function decide(
 
   if (!rotatedAt) {
     const newId = randomUUID();
-    const expiresAt = refreshTokenExpiry(now);
+    const expiresAt = refreshTokenExpiry(now, end);
     const rotated = await rotateRefreshToken(trx, {
       tokenId: presented.id,
       successorId: newId,

@@ -10,10 +10,15 @@ import { type RequestMeta, recordAuditEvent } from '../audit/audit';
 import type { Deps } from '../deps';
 import { type PublicUser, toPublicUser } from './public-user';
 import { insertRefreshToken, insertSession } from './sessions.queries';
-import { formatRefreshToken, newRefreshSecret, refreshTokenExpiry } from './tokens/refresh-tokens';
+import {
+  formatRefreshToken,
+  newRefreshSecret,
+  refreshTokenExpiry,
+  sessionEnd,
+} from './tokens/refresh-tokens';
 
 type Db = Kysely<Database>;
-export type SessionDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'accessTokens'>;
+export type SessionDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'accessTokens' | 'config'>;
 
 export interface IssuedTokens {
   accessToken: string;
@@ -35,11 +40,16 @@ const MAX_IP_LENGTH = 64;
 const MAX_USER_AGENT_LENGTH = 512;
 
 /** The first refresh token of a new family: random (its successors are derived). */
-async function issueFirstRefreshToken(db: Db, deps: SessionDeps, sessionId: string, now: Date) {
+async function issueFirstRefreshToken(
+  db: Db,
+  deps: SessionDeps,
+  session: { id: string; expires_at: Date },
+  now: Date,
+) {
   const { secret, hash } = newRefreshSecret(deps.random);
-  const expiresAt = refreshTokenExpiry(now);
+  const expiresAt = session.expires_at;
   const row = await insertRefreshToken(db, {
-    session_id: sessionId,
+    session_id: session.id,
     token_hash: hash,
     created_at: now,
     expires_at: expiresAt,
@@ -83,9 +93,9 @@ export async function startSession(
     user_agent: args.meta.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
     created_at: now,
     last_used_at: now,
-    expires_at: refreshTokenExpiry(now),
+    expires_at: refreshTokenExpiry(now, sessionEnd(now, deps.config.sessionMaxAgeDays)),
   });
-  const refresh = await issueFirstRefreshToken(db, deps, session.id, now);
+  const refresh = await issueFirstRefreshToken(db, deps, session, now);
   const tokens = await tokenPair(deps, args.user, session.id, refresh);
   return { user: toPublicUser(args.user), ...tokens };
 }

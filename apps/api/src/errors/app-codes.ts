@@ -31,6 +31,8 @@ export const APP_CODES = {
   INVALID_REFRESH_TOKEN: 'UNAUTHORIZED',
   /** An already-rotated refresh token was presented; its whole session was revoked. */
   REFRESH_TOKEN_REUSED: 'UNAUTHORIZED',
+  /** The session reached its absolute lifetime (SESSION_MAX_AGE_DAYS) and was ended: sign in again. */
+  SESSION_EXPIRED: 'UNAUTHORIZED',
   /** A link token (verification, reset, magic link, OAuth exchange) is unknown or used. */
   INVALID_TOKEN: 'BAD_REQUEST',
   /** A link token was genuine but has expired; request a new one. */

@@ -6,7 +6,10 @@
  *   is stored, compared in constant time after looking the row up by id. A database leak
  *   yields no usable token.
  * - 30-day sliding lifetime: each rotation issues a new token valid 30 days from then, so an
- *   active user stays signed in and an idle one is signed out after a month.
+ *   active user stays signed in and an idle one is signed out after a month. Within an
+ *   absolute lifetime: a session ends SESSION_MAX_AGE_DAYS (default 90) after sign-in however
+ *   often it is refreshed, and no token outlives it; a stolen family cannot be kept alive by
+ *   refreshing, and every few months a person proves again who they are.
  * - Every `refresh` rotates: the presented token R0 is marked rotated, and its successor R1
  *   is issued in the same family (session) and recorded on R0's row (`successor_id`). A
  *   family has one live branch: at most one unrotated token (a unique index holds it), and
@@ -66,8 +69,14 @@ export const formatRefreshToken = formatToken;
 export const parseRefreshToken = parseToken;
 export const refreshSecretMatches = secretMatches;
 
-export function refreshTokenExpiry(now: Date): Date {
-  return new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
+/** When a session started at `createdAt` ends, however often it is refreshed. */
+export function sessionEnd(createdAt: Date, maxAgeDays: number): Date {
+  return new Date(createdAt.getTime() + maxAgeDays * 24 * 60 * 60 * 1000);
+}
+
+/** 30 days from now (the sliding lifetime), but never past the session's end. */
+export function refreshTokenExpiry(now: Date, end: Date): Date {
+  return new Date(Math.min(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000, end.getTime()));
 }
 
 export function withinRotationGrace(rotatedAt: Date, now: Date): boolean {
