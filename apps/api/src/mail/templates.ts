@@ -87,7 +87,7 @@ export function loginCodeMail(code: string): Rendered {
 export function magicLinkMail(link: string): Rendered {
   const lines = [
     `Open the link below to sign in to ${PRODUCT}.`,
-    'It works once and expires in 15 minutes. If you did not try to sign in, ignore this email.',
+    'It works once and expires in 10 minutes. If you did not try to sign in, ignore this email.',
   ];
   return {
     subject: `Sign in to ${PRODUCT}`,

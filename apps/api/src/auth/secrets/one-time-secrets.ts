@@ -28,12 +28,15 @@ import type { RandomSource } from '../../lib/random';
 
 /** How long each kind of secret stays valid, in seconds. */
 export const SECRET_TTL_SECONDS: Record<OneTimeSecretPurpose, number> = {
-  // A day: people verify from another device, later.
+  // A day: people verify from another device, later. A verification link only proves that
+  // someone reads the address an account registered with; it signs nobody in.
   email_verification: 24 * 60 * 60,
   // Short: a reset link in a mailbox is a key to the account.
   password_reset: 30 * 60,
   login_code: 10 * 60,
-  magic_link: 15 * 60,
+  // A magic link IS a sign-in: whoever opens it holds a session. As short as a code, long
+  // enough for mail to arrive and be opened on the same device.
+  magic_link: 10 * 60,
   // The SDK exchanges it right after the redirect.
   oauth_exchange: 2 * 60,
 };
