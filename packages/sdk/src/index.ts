@@ -7,6 +7,13 @@ export {
 } from './client';
 export { type AppCode, isTollboothError, type TollboothError } from './errors';
 export {
+  type CompleteOAuthSignInOptions,
+  completeOAuthSignIn,
+  type OAuthProviderId,
+  type StartOAuthSignInOptions,
+  startOAuthSignIn,
+} from './oauth';
+export {
   cookieTokenStore,
   type LocalStorageTokenStoreOptions,
   localStorageTokenStore,

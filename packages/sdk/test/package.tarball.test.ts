@@ -106,9 +106,24 @@ describe('the published @tollbooth/sdk package', () => {
     );
     writeFileSync(
       path.join(consumerDir, 'app.ts'),
-      `import { createTollboothClient, isTollboothError, type RouterOutputs } from '@tollbooth/sdk';
+      `import {
+  completeOAuthSignIn,
+  createTollboothClient,
+  isTollboothError,
+  type RouterOutputs,
+  startOAuthSignIn,
+} from '@tollbooth/sdk';
 
 const client = createTollboothClient({ url: 'https://api.example.com' });
+export function signInWithGitHub(): Promise<string> {
+  return startOAuthSignIn({ url: 'https://api.example.com', provider: 'github', redirectTo: 'https://app.example.com/done' });
+}
+export async function finishSignIn(code: string): Promise<string> {
+  const { user } = await completeOAuthSignIn(client, { code });
+  return user.email;
+}
+// @ts-expect-error unknown providers do not compile
+startOAuthSignIn({ url: 'https://api.example.com', provider: 'myspace' });
 export async function load(): Promise<string> {
   try {
     const info: RouterOutputs['system']['info'] = await client.system.info.query();
@@ -143,9 +158,12 @@ client.system.missing.query();
   it('imports at run time with only its dependencies installed', () => {
     writeFileSync(
       path.join(consumerDir, 'run.mjs'),
-      `import { createTollboothClient, isTollboothError } from '@tollbooth/sdk';
+      `import { createTollboothClient, isTollboothError, startOAuthSignIn } from '@tollbooth/sdk';
 const client = createTollboothClient({ url: 'http://127.0.0.1:9' });
-console.log(typeof client.system.info.query, isTollboothError(new Error('x')));`,
+const items = new Map();
+const storage = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, v), removeItem: (k) => items.delete(k) };
+const start = new URL(await startOAuthSignIn({ url: 'http://127.0.0.1:9', provider: 'github', storage }));
+console.log(typeof client.system.info.query, isTollboothError(new Error('x')), start.searchParams.get('code_challenge').length, items.size);`,
     );
 
     const output = execFileSync(process.execPath, ['run.mjs'], {
@@ -153,6 +171,6 @@ console.log(typeof client.system.info.query, isTollboothError(new Error('x')));`
       encoding: 'utf8',
     });
 
-    expect(output.trim()).toBe('function false');
+    expect(output.trim()).toBe('function false 43 1');
   });
 });
