@@ -39,7 +39,9 @@ import type { AuthResult } from './sign-in';
 import {
   assertAllowedOrigin,
   clearRefreshCookie,
+  expireReplacedCookie,
   readRefreshCookie,
+  refreshCookieFor,
   setRefreshCookie,
 } from './tokens/refresh-cookie';
 
@@ -51,6 +53,7 @@ function deliver(ctx: Context, result: AuthResult, cookie: boolean | undefined):
   if (!cookie) return result;
   setRefreshCookie(
     ctx.resHeaders,
+    refreshCookieFor(ctx.deps.config),
     result.refreshToken,
     new Date(result.refreshTokenExpiresAt),
     ctx.deps.clock.now(),
@@ -94,11 +97,14 @@ export const authRouter = router({
     let cookie = input?.cookie;
     if (!token) {
       assertAllowedOrigin(ctx.http.origin, ctx.deps.config.allowedOrigins);
-      token = readRefreshCookie(ctx.http.cookie) ?? undefined;
+      const found = readRefreshCookie(ctx.http.cookie, refreshCookieFor(ctx.deps.config));
+      token = found?.token;
+      fromReplacedCookie = found?.replaced ?? false;
       cookie = true;
+    let fromReplacedCookie = false;
     }
     if (!token) throw new AppError('INVALID_REFRESH_TOKEN', 'Sign in again');
-    return deliver(
+    const result = deliver(
       ctx,
       await refreshSession(ctx.deps, { refreshToken: token, meta: requestMeta(ctx) }),
       cookie,
@@ -107,13 +113,15 @@ export const authRouter = router({
   /** Ends the current session (its refresh-token family) and clears the refresh cookie. */
   logout: protectedProcedure.mutation(async ({ ctx }) => {
     if (ctx.caller.sessionId) {
+    if (fromReplacedCookie) expireReplacedCookie(ctx.resHeaders, refreshCookieFor(ctx.deps.config));
+    return result;
       await endSession(ctx.deps, {
         userId: ctx.caller.user.id,
         sessionId: ctx.caller.sessionId,
         meta: requestMeta(ctx),
       });
     }
-    clearRefreshCookie(ctx.resHeaders);
+    clearRefreshCookie(ctx.resHeaders, refreshCookieFor(ctx.deps.config));
     return { ok: true as const };
   }),
   me: protectedProcedure.query(({ ctx }) => toPublicUser(ctx.caller.user)),
@@ -125,7 +133,7 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => changePassword(ctx.deps, ctx.caller, input, requestMeta(ctx))),
   deactivate: protectedProcedure.input(ZDeactivateInput).mutation(async ({ ctx, input }) => {
     const result = await deactivateAccount(ctx.deps, ctx.caller, input, requestMeta(ctx));
-    clearRefreshCookie(ctx.resHeaders);
+    clearRefreshCookie(ctx.resHeaders, refreshCookieFor(ctx.deps.config));
     return result;
   }),
   requestEmailVerification: protectedProcedure.mutation(({ ctx }) =>

@@ -30,7 +30,7 @@
  *   outright. Without k the 256-bit HMAC output is as unpredictable as a random secret. The
  *   first token of a family is random.
  * - The token travels in the response body (SDK) or in an HttpOnly; Secure; SameSite=Lax
- *   cookie scoped to the refresh path (browsers); cookie calls must carry an allowed Origin.
+ *   cookie (browsers; refresh-cookie.ts); cookie calls must carry an allowed Origin.
  */
 import { createHmac } from 'node:crypto';
 import { sha256 } from '../../lib/hash';
@@ -45,10 +45,6 @@ import {
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 export const ROTATION_GRACE_SECONDS = 10;
-
-/** The cookie that carries the refresh token in cookie mode, and the one path it is sent to. */
-export const REFRESH_COOKIE_NAME = 'tollbooth_refresh';
-export const REFRESH_COOKIE_PATH = '/trpc/auth.refresh';
 
 export function newRefreshSecret(random: RandomSource) {
   return generateTokenSecret(random);
