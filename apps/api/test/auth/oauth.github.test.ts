@@ -83,12 +83,10 @@ describe('sign-in with GitHub', () => {
     const again = await signInThroughProvider(t, 'github');
     expect(
       (
-        await t
-          .client()
-          .auth.exchangeOAuthCode.mutate({
-            code: codeFrom(again.location),
-            verifier: again.verifier,
-          })
+        await t.client().auth.exchangeOAuthCode.mutate({
+          code: codeFrom(again.location),
+          verifier: again.verifier,
+        })
       ).user.id,
     ).toBe(account.user.id);
     const audit = await t.deps.db.selectFrom('audit_log').select('event_type').execute();
