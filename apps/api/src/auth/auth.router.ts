@@ -95,13 +95,13 @@ export const authRouter = router({
   refresh: publicProcedure.input(ZRefreshInput).mutation(async ({ ctx, input }) => {
     let token = input?.refreshToken;
     let cookie = input?.cookie;
+    let fromReplacedCookie = false;
     if (!token) {
       assertAllowedOrigin(ctx.http.origin, ctx.deps.config.allowedOrigins);
       const found = readRefreshCookie(ctx.http.cookie, refreshCookieFor(ctx.deps.config));
       token = found?.token;
       fromReplacedCookie = found?.replaced ?? false;
       cookie = true;
-    let fromReplacedCookie = false;
     }
     if (!token) throw new AppError('INVALID_REFRESH_TOKEN', 'Sign in again');
     const result = deliver(
@@ -109,12 +109,12 @@ export const authRouter = router({
       await refreshSession(ctx.deps, { refreshToken: token, meta: requestMeta(ctx) }),
       cookie,
     );
+    if (fromReplacedCookie) expireReplacedCookie(ctx.resHeaders, refreshCookieFor(ctx.deps.config));
+    return result;
   }),
   /** Ends the current session (its refresh-token family) and clears the refresh cookie. */
   logout: protectedProcedure.mutation(async ({ ctx }) => {
     if (ctx.caller.sessionId) {
-    if (fromReplacedCookie) expireReplacedCookie(ctx.resHeaders, refreshCookieFor(ctx.deps.config));
-    return result;
       await endSession(ctx.deps, {
         userId: ctx.caller.user.id,
         sessionId: ctx.caller.sessionId,
