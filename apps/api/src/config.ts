@@ -145,6 +145,14 @@ const schema = z
     /** These accounts become admins once their address is verified (auth/verified-accounts.ts). */
     ADMIN_EMAILS: emailList.optional(),
     RATE_LIMITS: rateLimits.optional(),
+    /**
+     * `open`: register signs in at once (and answers EMAIL_TAKEN for a known address).
+     * `verify-first`: register answers alike for every address and the account exists only
+     * once the mailed link is redeemed (auth/verify-first.ts).
+     */
+    REGISTRATION_MODE: z
+      .enum(['open', 'verify-first'], { error: 'must be open or verify-first' })
+      .default('open'),
     /** A session ends this long after sign-in, however often it is refreshed. */
     SESSION_MAX_AGE_DAYS: integer(1, 3650).default(90),
     /** Keys login codes at rest and refresh-token successors; required in production. */
@@ -215,6 +223,7 @@ const schema = z
     adminEmails: env.ADMIN_EMAILS ?? [],
     sessionMaxAgeDays: env.SESSION_MAX_AGE_DAYS,
     rateLimits: env.RATE_LIMITS ?? { ...RATE_LIMIT_DEFAULTS },
+    registrationMode: env.REGISTRATION_MODE,
     authSecretKey: env.AUTH_SECRET_KEY,
     workerInProcess: env.WORKER_IN_PROCESS ?? (env.NODE_ENV ?? 'development') === 'development',
     // Tests hash inline (one process per test file is plenty); servers use the helper.

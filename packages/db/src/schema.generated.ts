@@ -64,6 +64,12 @@ export interface OneTimeSecrets {
   user_id: string | null;
 }
 
+export interface PendingRegistrations {
+  name: string | null;
+  password_hash: string;
+  secret_id: string;
+}
+
 export interface RateLimits {
   expire: number | null;
   key: string;
@@ -76,13 +82,13 @@ export interface RefreshTokens {
   id: Generated<string>;
   rotated_at: Timestamp | null;
   session_id: string;
+  successor_id: string | null;
   token_hash: Buffer;
 }
 
 export interface Sessions {
   created_at: Timestamp;
   expires_at: Timestamp;
-  successor_id: string | null;
   id: Generated<string>;
   ip: string | null;
   last_used_at: Timestamp;
@@ -111,6 +117,7 @@ export interface DB {
   audit_log: AuditLog;
   oauth_accounts: OauthAccounts;
   one_time_secrets: OneTimeSecrets;
+  pending_registrations: PendingRegistrations;
   rate_limits: RateLimits;
   refresh_tokens: RefreshTokens;
   sessions: Sessions;

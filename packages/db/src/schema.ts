@@ -9,6 +9,7 @@ import type {
   DB,
   OauthAccounts,
   OneTimeSecrets,
+  PendingRegistrations,
   RefreshTokens,
   Sessions,
 } from './schema.generated';
@@ -42,3 +43,6 @@ export type NewOneTimeSecret = Insertable<OneTimeSecrets>;
 
 export type OAuthAccount = Selectable<OauthAccounts>;
 export type NewOAuthAccount = Insertable<OauthAccounts>;
+
+export type PendingRegistration = Selectable<PendingRegistrations>;
+export type NewPendingRegistration = Insertable<PendingRegistrations>;

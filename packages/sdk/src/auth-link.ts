@@ -1,7 +1,9 @@
 /**
  * The SDK's token handling, as a tRPC link in front of the HTTP link:
  * - after a sign-in procedure (register, login, code, magic link, OAuth exchange, refresh)
- *   succeeds, its tokens go into the token store; logout and deactivate clear it;
+ *   succeeds, its tokens go into the token store (a register that answers
+ *   `{ verificationRequired: true }` carries none and leaves the store as it was); logout and
+ *   deactivate clear it;
  * - a call that fails with UNAUTHORIZED / UNAUTHENTICATED (an expired or revoked access
  *   token) triggers one refresh, then the call is retried once;
  * - concurrent calls that fail together share one refresh (refresh tokens rotate: two

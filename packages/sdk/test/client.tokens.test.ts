@@ -51,6 +51,16 @@ describe('SDK token handling', () => {
     expect(await client.auth.me.query()).toMatchObject({ email });
   });
 
+  it('stores no tokens when register asks for verification first (REGISTRATION_MODE=verify-first)', async () => {
+    const t = await createTestApp({ env: { REGISTRATION_MODE: 'verify-first' } });
+    const { client, store } = clientFor(t);
+
+    const registered = await client.auth.register.mutate({ email: newEmail(), password: PASSWORD });
+
+    expect(registered).toEqual({ verificationRequired: true });
+    expect(await store.get()).toBeNull();
+  });
+
   it('refreshes an expired access token transparently and retries the call once', async () => {
     const t = await createTestApp();
     const { client, calls, store } = clientFor(t);
@@ -177,6 +187,7 @@ describe('SDK token handling', () => {
     });
 
     const registered = await client.auth.register.mutate({ email: newEmail(), password: PASSWORD });
+    if (registered.verificationRequired) throw new Error('expected REGISTRATION_MODE=open');
     expect(registered.refreshToken).toBeNull();
     expect(jar).toMatch(/^tollbooth_refresh=/);
 

@@ -9,6 +9,8 @@ import type { Kysely } from 'kysely';
 
 export const AUDIT_EVENTS = [
   'auth.register',
+  /** verify-first: a registration was asked for (metadata.outcome: pending | account_exists). */
+  'auth.register_requested',
   'auth.login',
   'auth.login_failed',
   'auth.logout',

@@ -78,11 +78,15 @@ const sessionsRouter = router({
 });
 
 export const authRouter = router({
-  register: publicProcedure
-    .input(ZRegisterInput)
-    .mutation(async ({ ctx, input }) =>
-      deliver(ctx, await register(ctx.deps, input, requestMeta(ctx)), input.cookie),
-    ),
+  /**
+   * Tokens at once (REGISTRATION_MODE=open), or `{ verificationRequired: true }` for every
+   * address (verify-first): the account exists once the mailed link is redeemed.
+   */
+  register: publicProcedure.input(ZRegisterInput).mutation(async ({ ctx, input }) => {
+    const result = await register(ctx.deps, input, requestMeta(ctx));
+    if (result.verificationRequired) return result;
+    return { ...deliver(ctx, result, input.cookie), verificationRequired: false as const };
+  }),
   login: publicProcedure
     .input(ZLoginInput)
     .mutation(async ({ ctx, input }) =>

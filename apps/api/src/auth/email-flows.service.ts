@@ -15,6 +15,7 @@ import { redeemToken } from './secrets/secrets.service';
 import { revokeUserSessions } from './sessions.queries';
 import { findUserByIdForUpdate, updateUser } from './users.queries';
 import { markMailboxProven, promoteListedAdmin } from './verified-accounts';
+import { createRegisteredAccount } from './verify-first';
 
 export async function requestEmailVerification(
   deps: Deps,
@@ -40,7 +41,10 @@ export async function verifyEmail(
       token: input.token,
       now,
     });
-    const user = secret.user_id ? await findUserByIdForUpdate(trx, secret.user_id) : undefined;
+    // A link without an account is a pending registration (verify-first.ts): it creates one.
+    const user = secret.user_id
+      ? await findUserByIdForUpdate(trx, secret.user_id)
+      : await createRegisteredAccount(trx, deps, { secret, meta });
     // The address changed since the link was sent: it proves nothing about the new one.
     if (!user || user.email !== secret.email) {
       throw new AppError('INVALID_TOKEN', 'This link is invalid or was already used');

@@ -8,6 +8,7 @@ import { ipSubject } from './rate-limit/postgres-limiter';
 import { type AuthResult, signIn } from './sign-in';
 import { findUserByEmail, updateUser } from './users.queries';
 import { promoteListedAdmin } from './verified-accounts';
+import { refuseUnverifiedLogin } from './verify-first';
 
 export interface LoginInput {
   email: string;
@@ -50,6 +51,10 @@ export async function login(deps: Deps, input: LoginInput, meta: RequestMeta): P
       metadata: { reason: 'deactivated' },
     });
     throw new AppError('ACCOUNT_DEACTIVATED', 'This account was deactivated');
+  }
+  // verify-first: a password opens only an account whose address was proven.
+  if (deps.config.registrationMode === 'verify-first' && !found.email_verified_at) {
+    await refuseUnverifiedLogin(deps, found, meta);
   }
   // Parameters moved on since this hash was made: upgrade it while we hold the password.
   const rehashed =

@@ -6,6 +6,7 @@ import { enforceRateLimits } from './rate-limit/enforce';
 import { ipSubject } from './rate-limit/postgres-limiter';
 import { type AuthResult, signIn } from './sign-in';
 import { insertUser } from './users.queries';
+import { registerVerifyFirst } from './verify-first';
 
 export interface RegisterInput {
   email: string;
@@ -13,8 +14,14 @@ export interface RegisterInput {
   name?: string | undefined;
 }
 
+/** Signed in at once (REGISTRATION_MODE=open), or told to follow the mailed link (verify-first). */
+export type RegisterResult =
+  | ({ verificationRequired: false } & AuthResult)
+  | { verificationRequired: true };
+
 /**
- * Creates a password account and signs it in. The verification email is enqueued in the
+ * REGISTRATION_MODE=verify-first: see verify-first.ts. Otherwise (open, the default):
+ * creates a password account and signs it in. The verification email is enqueued in the
  * same transaction: it goes out exactly when the account exists. The account starts as a
  * plain user even for an ADMIN_EMAILS address: registering proves nothing about the mailbox
  * (see verified-accounts.ts).
@@ -23,7 +30,10 @@ export async function register(
   deps: Deps,
   input: RegisterInput,
   meta: RequestMeta,
-): Promise<AuthResult> {
+): Promise<RegisterResult> {
+  if (deps.config.registrationMode === 'verify-first') {
+    return registerVerifyFirst(deps, input, meta);
+  }
   await enforceRateLimits(deps, meta, [['register.ip', ipSubject(meta.ip)]]);
   const passwordHash = await deps.passwords.hash(input.password);
   return deps.db.transaction().execute(async (trx) => {
@@ -38,6 +48,12 @@ export async function register(
       });
     }
     await enqueueJob(trx, 'send_email_verification', { userId: user.id });
-    return signIn(trx, deps, { user, method: 'register', meta, event: 'auth.register' });
+    const session = await signIn(trx, deps, {
+      user,
+      method: 'register',
+      meta,
+      event: 'auth.register',
+    });
+    return { verificationRequired: false, ...session };
   });
 }

@@ -27,6 +27,8 @@ export const APP_CODES = {
   EMAIL_TAKEN: 'CONFLICT',
   /** The account was deactivated; it can no longer sign in. */
   ACCOUNT_DEACTIVATED: 'FORBIDDEN',
+  /** login (REGISTRATION_MODE=verify-first): right password, unverified address; a new link was mailed. */
+  EMAIL_NOT_VERIFIED: 'FORBIDDEN',
   /** The refresh token is unknown, expired, or its session was revoked: sign in again. */
   INVALID_REFRESH_TOKEN: 'UNAUTHORIZED',
   /** An already-rotated refresh token was presented; its whole session was revoked. */

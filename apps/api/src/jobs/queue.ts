@@ -18,6 +18,10 @@ export interface JobPayloads {
   send_magic_link: { email: string };
   send_password_changed: { userId: string };
   send_oauth_welcome: { userId: string; provider: string };
+  /** verify-first: the link that turns pending registration `registrationId` into an account. */
+  send_registration_link: { email: string; registrationId: string };
+  /** verify-first: "someone tried to register with your address", to its existing owner. */
+  send_registration_attempt: { email: string };
   /** A mailbox proof removed a password set before the address was verified. */
   send_unverified_password_removed: { userId: string };
   /** Also run by cron, whose payload carries `_cron` details. */

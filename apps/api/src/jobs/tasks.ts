@@ -41,6 +41,14 @@ export function createTaskList(deps: TaskDeps): TaskList {
       z.object({ userId: z.uuid(), provider: z.string().min(1).max(32) }),
       ({ userId, provider }) => sendAuthMail(deps, { userId }, { kind: 'oauth_welcome', provider }),
     ),
+    send_registration_link: task(
+      z.object({ email: z.string().min(3).max(320), registrationId: z.uuid() }),
+      ({ email, registrationId }) =>
+        sendAuthMail(deps, { email }, { kind: 'registration_link', registrationId }),
+    ),
+    send_registration_attempt: task(ZEmailPayload, (to) =>
+      sendAuthMail(deps, to, { kind: 'registration_attempt' }),
+    ),
     send_unverified_password_removed: task(ZUserPayload, (to) =>
       sendAuthMail(deps, to, { kind: 'unverified_password_removed' }),
     ),

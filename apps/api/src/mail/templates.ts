@@ -134,6 +134,32 @@ export function unverifiedPasswordRemovedMail(appUrl: string): Rendered {
   };
 }
 
+/** verify-first: the link that creates the account; until it is opened there is none. */
+export function registrationLinkMail(link: string): Rendered {
+  const lines = [
+    `Open the link below to finish creating your ${PRODUCT} account with this email address. It sets the password chosen when signing up.`,
+    'The link works once and expires in 24 hours. If you did not sign up, do not open it and ignore this email: no account is created.',
+  ];
+  return {
+    subject: `Confirm your ${PRODUCT} email address`,
+    text: text(lines, link),
+    html: layout('Confirm your email address', lines, { label: 'Create my account', url: link }),
+  };
+}
+
+/** verify-first: someone registered an address that already has an account. */
+export function registrationAttemptMail(appUrl: string): Rendered {
+  const lines = [
+    `Someone just tried to create a ${PRODUCT} account with this email address. It already has an account, so nothing was created and nothing changed.`,
+    `If it was you, sign in at ${appUrl}, or choose a new password at ${appUrl}${APP_LINK_PATHS.resetPassword} if you forgot it. If it was not you, ignore this email.`,
+  ];
+  return {
+    subject: `Someone tried to register with your ${PRODUCT} address`,
+    text: text(lines),
+    html: layout('Someone tried to register with your address', lines),
+  };
+}
+
 export function addressed(to: string, rendered: Rendered): MailMessage {
   return { to, ...rendered };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../harness';
-import { failure, newEmail, PASSWORD } from '../support/accounts';
+import { failure, newEmail, PASSWORD, signedIn } from '../support/accounts';
 import { startTestSmtp, tokenFromLink } from '../support/smtp';
 
 describe('an account from registration to logout', () => {
@@ -9,11 +9,9 @@ describe('an account from registration to logout', () => {
     const t = await createTestApp({ env: { SMTP_URL: smtp.url, APP_URL: 'https://app.test' } });
     const email = newEmail('journey');
 
-    const registered = await t.client().auth.register.mutate({
-      email,
-      password: PASSWORD,
-      name: 'Ada',
-    });
+    const registered = signedIn(
+      await t.client().auth.register.mutate({ email, password: PASSWORD, name: 'Ada' }),
+    );
     expect(registered.user).toMatchObject({ email, name: 'Ada', emailVerified: false });
 
     await t.drainJobs();

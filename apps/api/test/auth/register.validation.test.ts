@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../harness';
-import { failure, newEmail, PASSWORD, registerAccount } from '../support/accounts';
+import { failure, newEmail, PASSWORD, registerAccount, signedIn } from '../support/accounts';
 
 describe('auth.register', () => {
   it('creates an unverified account, signs it in and hides the password hash', async () => {
@@ -9,7 +9,9 @@ describe('auth.register', () => {
 
     const result = await t.client().auth.register.mutate({ email, password: PASSWORD });
 
-    expect(result.user).toEqual({
+    expect(result.verificationRequired).toBe(false);
+    const session = signedIn(result);
+    expect(session.user).toEqual({
       id: expect.any(String),
       email,
       name: null,
@@ -18,8 +20,8 @@ describe('auth.register', () => {
       emailVerified: false,
       createdAt: expect.any(String),
     });
-    expect(result.accessToken.split('.')).toHaveLength(3);
-    expect(result.refreshToken).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+    expect(session.accessToken.split('.')).toHaveLength(3);
+    expect(session.refreshToken).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     expect(JSON.stringify(result)).not.toContain('argon2');
   });
 

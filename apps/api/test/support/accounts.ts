@@ -9,6 +9,20 @@ export function newEmail(label = 'user'): string {
 
 export const PASSWORD = 'correct horse battery staple';
 
+/** The signed-in branch of a register result (REGISTRATION_MODE=open); fails the test otherwise. */
+export function signedIn<Result extends { verificationRequired: boolean }>(
+  result: Result,
+): Extract<Result, { verificationRequired: false }> {
+  if (isSignedIn(result)) return result;
+  throw new Error('register asked for verification instead of signing in');
+}
+
+function isSignedIn<Result extends { verificationRequired: boolean }>(
+  result: Result,
+): result is Extract<Result, { verificationRequired: false }> {
+  return !result.verificationRequired;
+}
+
 /** Registers through the API and returns the credentials and the issued tokens. */
 export async function registerAccount(
   t: TestApp,
@@ -16,7 +30,9 @@ export async function registerAccount(
 ) {
   const email = options.email ?? newEmail();
   const password = options.password ?? PASSWORD;
-  const result = await t.client().auth.register.mutate({ email, password, name: options.name });
+  const result = signedIn(
+    await t.client().auth.register.mutate({ email, password, name: options.name }),
+  );
   if (!result.refreshToken) throw new Error('register returned no refresh token');
   return { email, password, ...result, refreshToken: result.refreshToken };
 }

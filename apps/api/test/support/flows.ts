@@ -1,5 +1,5 @@
 import type { TestApp } from '../harness';
-import { newEmail } from './accounts';
+import { newEmail, signedIn } from './accounts';
 import { codeFromMail, type TestSmtp, tokenFromLink } from './smtp';
 
 /**
@@ -19,7 +19,7 @@ export async function runEveryFlow(t: TestApp, smtp: TestSmtp, headers: Record<s
   const changed = keep('second-Secret-passphrase-2');
   const reset = keep('third-Secret-passphrase-3');
 
-  const registered = await client().auth.register.mutate({ email, password });
+  const registered = signedIn(await client().auth.register.mutate({ email, password }));
   keep(registered.accessToken);
   keep(registered.refreshToken);
   await t.drainJobs();

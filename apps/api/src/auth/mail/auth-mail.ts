@@ -18,11 +18,14 @@ import {
   passwordChangedMail,
   passwordResetMail,
   type Rendered,
+  registrationAttemptMail,
+  registrationLinkMail,
   unverifiedPasswordRemovedMail,
   verifyEmailMail,
 } from '../../mail/templates';
 import { issueLoginCode, issueToken } from '../secrets/secrets.service';
 import { findUserByEmail, findUserById } from '../users.queries';
+import { issueRegistrationLink } from '../verify-first';
 
 export type AuthMailDeps = Pick<
   Deps,
@@ -40,12 +43,15 @@ export type AuthMail =
   | { kind: 'magic_link' }
   | { kind: 'password_changed' }
   | { kind: 'oauth_welcome'; provider: string }
-  | { kind: 'unverified_password_removed' };
+  | { kind: 'unverified_password_removed' }
+  | { kind: 'registration_link'; registrationId: string }
+  | { kind: 'registration_attempt' };
 
 interface MailPlan {
   /** Who may receive it: an address without an account gets only passwordless sign-in mail. */
   sendsTo(user: User | undefined): boolean;
-  render(deps: AuthMailDeps, address: string, user: User | undefined): Promise<Rendered>;
+  /** Null: nothing to send after all (the secret it needed is gone). */
+  render(deps: AuthMailDeps, address: string, user: User | undefined): Promise<Rendered | null>;
 }
 
 /** A link mail: a fresh token of `purpose`, issued in its own transaction, in a link. */
@@ -117,6 +123,28 @@ function planFor(mail: AuthMail): MailPlan {
         sendsTo: (user) => user !== undefined,
         render: async (deps) => oauthWelcomeMail(mail.provider, deps.config.appUrl),
       };
+    case 'registration_link':
+      // verify-first: only while the address has no account (one made meanwhile by a code
+      // or OAuth would refuse the link anyway).
+      return {
+        sendsTo: (user) => user === undefined,
+        async render(deps, address) {
+          const token = await issueRegistrationLink(deps.db, {
+            registrationId: mail.registrationId,
+            email: address,
+            random: deps.random,
+            now: deps.clock.now(),
+          });
+          return token
+            ? registrationLinkMail(appLink(deps.config.appUrl, APP_LINK_PATHS.verifyEmail, token))
+            : null;
+        },
+      };
+    case 'registration_attempt':
+      return {
+        sendsTo: (user) => user !== undefined,
+        render: async (deps) => registrationAttemptMail(deps.config.appUrl),
+      };
     case 'unverified_password_removed':
       return {
         sendsTo: (user) => user !== undefined,
@@ -139,5 +167,6 @@ export async function sendAuthMail(
   if (!plan.sendsTo(user)) return;
   const address = user?.email ?? ('email' in recipient ? normalizeEmail(recipient.email) : null);
   if (!address) return;
-  await deps.mailer.send(addressed(address, await plan.render(deps, address, user)));
+  const rendered = await plan.render(deps, address, user);
+  if (rendered) await deps.mailer.send(addressed(address, rendered));
 }
