@@ -11,6 +11,7 @@ import {
   type RateLimitRule,
 } from './auth/rate-limit/rules';
 import { decodeServerKey } from './auth/secrets/server-key';
+import { isStrongNextAuthSecret, MIN_SECRET_BYTES } from './auth/tokens/nextauth-secret';
 import { normalizeEmail } from './lib/email';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -90,8 +91,10 @@ const smtpUrl = z.url({
   error: 'must be an smtp:// or smtps:// URL',
 });
 
-/** At least 32 characters: NextAuth derives its encryption key from it. */
-const authSecret = z.string().min(32, { error: 'must be at least 32 characters' });
+/** NextAuth derives its encryption key from it: 32+ random bytes (auth/tokens/nextauth-secret.ts). */
+const authSecret = z.string().refine(isStrongNextAuthSecret, {
+  error: `must be at least ${MIN_SECRET_BYTES} random bytes, e.g. from openssl rand -base64 32 (this one is too short or too predictable)`,
+});
 
 /** The server key of auth/secrets/server-key.ts: 32+ random bytes, hex or base64. */
 const serverKey = z.string().transform((value, ctx) => {
@@ -169,6 +172,11 @@ const schema = z
     /** A Next.js frontend's NextAuth.js (v4) or Auth.js (v5) secret, to accept its session tokens. */
     NEXTAUTH_SECRET: authSecret.optional(),
     AUTH_SECRET: authSecret.optional(),
+    /**
+     * Take a NextAuth token's email as verified even without `email_verified: true`: only
+     * when every provider of the Next.js app verifies addresses (auth/nextauth-bridge.ts).
+     */
+    NEXTAUTH_TRUST_EMAIL: booleanFlag.optional(),
     GOOGLE_CLIENT_ID: z.string().min(1).optional(),
     GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
     /** The OpenID issuer; only tests and staging point this elsewhere. */
@@ -229,6 +237,7 @@ const schema = z
     // Tests hash inline (one process per test file is plenty); servers use the helper.
     passwordHasher: env.PASSWORD_HASHER ?? (env.NODE_ENV === 'test' ? 'inline' : 'process'),
     nextAuthSecret: env.NEXTAUTH_SECRET ?? env.AUTH_SECRET,
+    nextAuthTrustEmail: env.NEXTAUTH_TRUST_EMAIL ?? false,
     oauth: {
       google:
         env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET

@@ -28,6 +28,7 @@ export const AUDIT_EVENTS = [
   'auth.role_changed',
   'auth.admin_promoted',
   'auth.unverified_password_removed',
+  'auth.nextauth_account_created',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];

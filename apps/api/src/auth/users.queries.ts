@@ -79,6 +79,17 @@ export async function findActiveUserForSession(
   return result.rows[0];
 }
 
+/** Whether the account signs in through an OAuth provider (the NextAuth bridge spares those). */
+export async function hasOAuthAccount(db: Db, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('oauth_accounts')
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export function findOAuthAccount(db: Db, provider: string, providerAccountId: string) {
   return db
     .selectFrom('oauth_accounts')

@@ -29,6 +29,11 @@ export const APP_CODES = {
   ACCOUNT_DEACTIVATED: 'FORBIDDEN',
   /** login (REGISTRATION_MODE=verify-first): right password, unverified address; a new link was mailed. */
   EMAIL_NOT_VERIFIED: 'FORBIDDEN',
+  /**
+   * A NextAuth token names an account that has a password or an OAuth link, but does not say
+   * its email is verified (`email_verified: true`) and NEXTAUTH_TRUST_EMAIL is off.
+   */
+  NEXTAUTH_EMAIL_UNVERIFIED: 'UNAUTHORIZED',
   /** The refresh token is unknown, expired, or its session was revoked: sign in again. */
   INVALID_REFRESH_TOKEN: 'UNAUTHORIZED',
   /** An already-rotated refresh token was presented; its whole session was revoked. */

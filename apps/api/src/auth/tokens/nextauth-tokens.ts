@@ -9,13 +9,16 @@
  *   Encryption Key"; v5 (`@auth/core/jwt`): A256CBC-HS512, 64-byte key, salt = the session
  *   cookie name ("authjs.session-token", or "__Secure-authjs.session-token" over HTTPS),
  *   info "Auth.js Generated Encryption Key (<salt>)". Only the holder of the secret can mint
- *   one, so the secret must be at least 32 characters and shared only with the frontend.
+ *   one, so the secret must hold 32+ random bytes (nextauth-secret.ts, checked at start-up)
+ *   and be shared only with the frontend.
  * - A tampered token fails decryption; an expired one (`exp`, our clock, NextAuth's own
  *   15-second tolerance) and one made with another secret are rejected as UNAUTHENTICATED.
- * - The token's `email` names the caller; the account is created on first sight (the
- *   frontend vouches for the address, as it does for its own session). Such callers have no
- *   Tollbooth session: logout and sessions.* concern NextAuth, not us.
- * - Decrypted tokens are cached until `exp` like our own access tokens.
+ * - The token's `email` names the caller, and `email_verified: true` (OIDC's claim) says the
+ *   frontend's provider verified it; which account that gives, and when the address is
+ *   trusted, is nextauth-bridge.ts's business. Such callers have no Tollbooth session:
+ *   logout and sessions.* concern NextAuth, not us.
+ * - Decrypted tokens are cached until `exp` like our own access tokens, together with the
+ *   account id the bridge resolved them to, so a request is not a find-or-create.
  */
 import { hkdfSync } from 'node:crypto';
 import { decodeProtectedHeader, jwtDecrypt } from 'jose';
@@ -28,18 +31,34 @@ const V5_SALTS = ['authjs.session-token', '__Secure-authjs.session-token'] as co
 const CLOCK_TOLERANCE_SECONDS = 15;
 const CACHE_MAX_ENTRIES = 10_000;
 
-const ZClaims = z.object({
-  email: z.email(),
-  name: z.string().max(200).nullable().optional(),
-  picture: z.string().max(2048).nullable().optional(),
-  exp: z.number(),
-});
+const ZClaims = z
+  .object({
+    email: z.email(),
+    name: z.string().max(200).nullable().optional(),
+    picture: z.string().max(2048).nullable().optional(),
+    exp: z.number(),
+    /** Only the boolean `true` counts: absent, `false` or a string all mean "not verified". */
+    email_verified: z.unknown().optional(),
+  })
+  .transform(({ email_verified, ...claims }) => ({
+    ...claims,
+    emailVerified: email_verified === true,
+  }));
 
-export type NextAuthIdentity = z.infer<typeof ZClaims>;
+export type NextAuthIdentity = z.output<typeof ZClaims>;
 
 export interface NextAuthTokens {
   /** The identity in a valid token; null when it is not a NextAuth token we can open. */
   decode(token: string): Promise<NextAuthIdentity | null>;
+  /** The account an earlier request resolved this (still valid) token to, if any. */
+  resolvedUserId(token: string): string | undefined;
+  /** Remembers the account a decoded token resolved to, for as long as the token is cached. */
+  rememberUserId(token: string, userId: string): void;
+}
+
+interface CachedToken {
+  identity: NextAuthIdentity;
+  userId: string | undefined;
 }
 
 function derive(secret: string, salt: string, info: string, length: number): Uint8Array {
@@ -56,7 +75,9 @@ export function createNextAuthTokens(options: { secret: string; clock: Clock }):
   const v5Keys = V5_SALTS.map((salt) =>
     derive(options.secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64),
   );
-  const cache = createBoundedCache<NextAuthIdentity>(CACHE_MAX_ENTRIES);
+  const cache = createBoundedCache<CachedToken>(CACHE_MAX_ENTRIES);
+  const isFresh = (entry: CachedToken) =>
+    entry.identity.exp + CLOCK_TOLERANCE_SECONDS > options.clock.now().getTime() / 1000;
 
   async function open(token: string, key: Uint8Array, enc: string) {
     try {
@@ -75,13 +96,12 @@ export function createNextAuthTokens(options: { secret: string; clock: Clock }):
 
   return {
     async decode(token) {
-      const nowSeconds = options.clock.now().getTime() / 1000;
       let expired = false;
       const cached = cache.get(token, (entry) => {
-        expired = entry.exp + CLOCK_TOLERANCE_SECONDS <= nowSeconds;
+        expired = !isFresh(entry);
         return !expired;
       });
-      if (cached) return cached;
+      if (cached) return cached.identity;
       if (expired) return null;
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
@@ -98,8 +118,15 @@ export function createNextAuthTokens(options: { secret: string; clock: Clock }):
           if (identity) break;
         }
       }
-      if (identity) cache.set(token, identity);
+      if (identity) cache.set(token, { identity, userId: undefined });
       return identity;
+    },
+    resolvedUserId(token) {
+      return cache.get(token, isFresh)?.userId;
+    },
+    rememberUserId(token, userId) {
+      const entry = cache.get(token, isFresh);
+      if (entry) entry.userId = userId;
     },
   };
 }
