@@ -11,7 +11,7 @@ import type { Caller } from './account.service';
 import { passwordPolicyViolation } from './passwords/passwords';
 import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
 import { ipSubject } from './rate-limit/postgres-limiter';
-import { redeemToken } from './secrets/secrets.service';
+import { redeemToken, redeemTokenWithUser } from './secrets/secrets.service';
 import { revokeUserSessions } from './sessions.queries';
 import { findUserByIdForUpdate, updateUser } from './users.queries';
 import { markMailboxProven, promoteListedAdmin } from './verified-accounts';
@@ -90,9 +90,13 @@ export async function resetPassword(
   const hash = await deps.passwords.hash(input.newPassword);
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    const secret = await redeemToken(trx, { purpose: 'password_reset', token: input.token, now });
-    const user = secret.user_id ? await findUserByIdForUpdate(trx, secret.user_id) : undefined;
-    if (user?.status !== 'active' || user.email !== secret.email) {
+    // One statement redeems the link and locks its account.
+    const { secret, user } = await redeemTokenWithUser(trx, {
+      purpose: 'password_reset',
+      token: input.token,
+      now,
+    });
+    if (user.status !== 'active' || user.email !== secret.email) {
       throw new AppError('INVALID_TOKEN', 'This link is invalid or was already used');
     }
     const violation = passwordPolicyViolation(input.newPassword, user.email);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../harness';
-import { failure, newEmail } from '../support/accounts';
+import { failure, newEmail, PASSWORD, registerAccount } from '../support/accounts';
 import { codeFromMail, startTestSmtp, tokenFromLink } from '../support/smtp';
 
 async function setup() {
@@ -74,5 +74,29 @@ describe('one-time secrets under concurrency', () => {
     );
 
     expect(outcome).toEqual({ ok: 1, failed: 4 });
+  });
+
+  it('lets exactly one of several parallel uses of a password-reset link set the password', async () => {
+    const { smtp, t } = await setup();
+    const account = await registerAccount(t);
+    await t.client().auth.requestPasswordReset.mutate({ email: account.email });
+    await t.drainJobs();
+    const token = tokenFromLink(smtp.latest(account.email));
+
+    const outcome = await settled(
+      Array.from({ length: 5 }, (_, i) =>
+        t
+          .client({ batch: false })
+          .auth.resetPassword.mutate({ token, newPassword: `${PASSWORD} ${i}` }),
+      ),
+    );
+
+    expect(outcome).toEqual({ ok: 1, failed: 4 });
+    const secret = await t.deps.db
+      .selectFrom('one_time_secrets')
+      .select('consumed_at')
+      .where('purpose', '=', 'password_reset')
+      .executeTakeFirstOrThrow();
+    expect(secret.consumed_at).not.toBeNull();
   });
 });

@@ -10,7 +10,7 @@ import { AppError } from '../../errors/app-error';
 import { enqueueJob } from '../../jobs/queue';
 import { enforceRateLimits } from '../rate-limit/enforce';
 import { ipSubject } from '../rate-limit/postgres-limiter';
-import { issueToken, redeemToken } from '../secrets/secrets.service';
+import { issueToken, redeemTokenWithUser } from '../secrets/secrets.service';
 import { type AuthResult, signIn } from '../sign-in';
 import { findOAuthAccount, findUserById, linkOAuthAccount } from '../users.queries';
 import { claimVerifiedMailbox, promoteListedAdmin } from '../verified-accounts';
@@ -93,7 +93,8 @@ export async function exchangeOAuthCode(
 ): Promise<AuthResult> {
   await enforceRateLimits(deps, meta, [['code.ip', ipSubject(meta.ip)]]);
   const outcome = await deps.db.transaction().execute(async (trx) => {
-    const secret = await redeemToken(trx, {
+    // One statement redeems the code and reads (and locks) its account.
+    const { secret, user } = await redeemTokenWithUser(trx, {
       purpose: 'oauth_exchange',
       token: input.code,
       now: deps.clock.now(),
@@ -102,7 +103,7 @@ export async function exchangeOAuthCode(
       await recordAuditEvent(trx, {
         event: 'auth.oauth_exchange_refused',
         status: 'failure',
-        userId: secret.user_id,
+        userId: user.id,
         meta,
         metadata: {
           reason: input.verifier === undefined ? 'verifier_missing' : 'verifier_mismatch',
@@ -110,8 +111,7 @@ export async function exchangeOAuthCode(
       });
       return null;
     }
-    const user = secret.user_id ? await findUserById(trx, secret.user_id) : undefined;
-    if (user?.status !== 'active') throw invalidExchangeCode();
+    if (user.status !== 'active') throw invalidExchangeCode();
     return signIn(trx, deps, { user, method: 'oauth', meta });
   });
   if (!outcome) throw invalidExchangeCode();

@@ -3,10 +3,13 @@
  * OAuth exchange codes (all "tokens") and 6-digit login codes.
  *
  * Security model
- * - A token is `<row id>.<secret>`: 32 random bytes (256 bits) of secret, base64url. The row
- *   is found by its id and the secret compared as SHA-256 in constant time, so neither the
- *   lookup nor the comparison leaks how much of a guess was right. 2^256 possibilities make
- *   guessing hopeless, so tokens need no attempt counter.
+ * - A token is `<row id>.<secret>`: 32 random bytes (256 bits) of secret, base64url. 2^256
+ *   possibilities make guessing hopeless, so tokens need no attempt counter. Redeeming is one
+ *   UPDATE that matches id, purpose and SHA-256(secret) and consumes the row: the database
+ *   compares digests, not secrets. Its timing could at most tell how many leading bytes of
+ *   SHA-256(guess) match the stored digest; a guesser picks guesses, not digests, and even the
+ *   whole digest is a 2^256 preimage away from the secret. Login codes (20 bits) and refresh
+ *   tokens are still compared in constant time, in process.
  * - A login code has only 10^6 values (~20 bits), so it is attempt-limited: 5 wrong tries
  *   kill it, it lives 10 minutes, and a new request replaces the previous code. An attacker
  *   who guesses 5 times per code and may request a code at most N times an hour (rate limit)

@@ -1,5 +1,5 @@
 import type { Database, NewOneTimeSecret, OneTimeSecretPurpose } from '@tollbooth/db';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import { normalizeEmail } from '../../lib/email';
 
 type Db = Kysely<Database>;
@@ -26,13 +26,62 @@ export async function retirePendingSecrets(
     .execute();
 }
 
-export function findSecretForUpdate(db: Db, id: string, purpose: OneTimeSecretPurpose) {
+interface ConsumeArgs {
+  id: string;
+  purpose: OneTimeSecretPurpose;
+  /** SHA-256 of the presented secret. */
+  hash: Buffer;
+  at: Date;
+}
+
+/** The row a link token names, if unconsumed and matching: `consumed_at` set in the same statement. */
+function consumeMatching(db: QueryCreator<Database>, args: ConsumeArgs) {
   return db
-    .selectFrom('one_time_secrets')
-    .selectAll()
-    .where('id', '=', id)
-    .where('purpose', '=', purpose)
-    .forUpdate()
+    .updateTable('one_time_secrets')
+    .set({ consumed_at: args.at })
+    .where('id', '=', args.id)
+    .where('purpose', '=', args.purpose)
+    .where('consumed_at', 'is', null)
+    .where('secret_hash', '=', args.hash);
+}
+
+/**
+ * Consumes a link token's row in one statement and returns it; undefined when it is unknown,
+ * used or its secret does not match. The UPDATE locks the row: a concurrent redemption waits,
+ * then finds `consumed_at` set (or, if this transaction rolls back, takes the row itself).
+ */
+export function consumeSecretMatching(db: Db, args: ConsumeArgs) {
+  return consumeMatching(db, args).returningAll().executeTakeFirst();
+}
+
+/**
+ * As consumeSecretMatching, and returns the secret's account (every `users` column, the
+ * secret's own under `secret_*`), locked FOR UPDATE, from the same statement: redeem, lock
+ * and read the user in one round trip. Undefined as well when the secret has no account.
+ */
+export function consumeSecretMatchingWithUser(db: Db, args: ConsumeArgs) {
+  return db
+    .with('consumed', (qc) =>
+      consumeMatching(qc, args).returning(['id', 'email', 'user_id', 'expires_at', 'binding_hash']),
+    )
+    .selectFrom('consumed')
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('users')
+          .selectAll()
+          .whereRef('users.id', '=', 'consumed.user_id')
+          .forUpdate()
+          .as('account'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('account')
+    .select([
+      'consumed.id as secret_id',
+      'consumed.email as secret_email',
+      'consumed.expires_at as secret_expires_at',
+      'consumed.binding_hash as secret_binding_hash',
+    ])
     .executeTakeFirst();
 }
 

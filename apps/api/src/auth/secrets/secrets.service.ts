@@ -3,9 +3,10 @@
  * Redeeming runs inside the caller's transaction and locks the row, so the action the secret
  * authorises and its consumption commit together, exactly once.
  */
-import type { Database, OneTimeSecret, OneTimeSecretPurpose } from '@tollbooth/db';
+import type { Database, OneTimeSecret, OneTimeSecretPurpose, User } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../errors/app-error';
+import { sha256 } from '../../lib/hash';
 import type { RandomSource } from '../../lib/random';
 import {
   formatToken,
@@ -15,12 +16,12 @@ import {
   loginCodeMatches,
   parseToken,
   secretExpiry,
-  secretMatches,
 } from './one-time-secrets';
 import {
   consumeSecret,
+  consumeSecretMatching,
+  consumeSecretMatchingWithUser,
   findPendingCodeForUpdate,
-  findSecretForUpdate,
   insertOneTimeSecret,
   recordFailedAttempt,
   retirePendingSecrets,
@@ -78,25 +79,71 @@ export async function issueLoginCode(
   return code;
 }
 
-/**
- * Consumes a link token of the given purpose. Unknown, malformed, used and mismatching tokens
- * all fail the same way (INVALID_TOKEN); only a genuine but expired token says so, which
- * tells the holder of a real link to ask for a new one and tells a guesser nothing.
- */
-export async function redeemToken(
-  db: Db,
-  args: { purpose: TokenPurpose; token: string; now: Date },
-): Promise<OneTimeSecret> {
+interface RedeemArgs {
+  purpose: TokenPurpose;
+  token: string;
+  now: Date;
+}
+
+function invalidToken(): AppError {
+  return new AppError('INVALID_TOKEN', 'This link is invalid or was already used');
+}
+
+function consumeArgs(args: RedeemArgs) {
   const parsed = parseToken(args.token);
-  const row = parsed ? await findSecretForUpdate(db, parsed.id, args.purpose) : undefined;
-  if (!parsed || !row || !secretMatches(parsed.secret, row.secret_hash) || row.consumed_at) {
-    throw new AppError('INVALID_TOKEN', 'This link is invalid or was already used');
-  }
-  if (row.expires_at <= args.now) {
+  if (!parsed) return null;
+  return { id: parsed.id, purpose: args.purpose, hash: sha256(parsed.secret), at: args.now };
+}
+
+/**
+ * A genuine token past its expiry says so (the holder of a real link asks for a new one; a
+ * guesser learns nothing). It was consumed by the same statement that found it: throwing
+ * rolls the caller's transaction back, so it stays as it was.
+ */
+function assertUnexpired(expiresAt: Date, now: Date) {
+  if (expiresAt <= now) {
     throw new AppError('TOKEN_EXPIRED', 'This link has expired; request a new one');
   }
-  await consumeSecret(db, row.id, args.now);
+}
+
+/**
+ * Consumes a link token of the given purpose, in one statement (see secrets.queries.ts).
+ * Unknown, malformed, used and mismatching tokens all fail the same way (INVALID_TOKEN).
+ */
+export async function redeemToken(db: Db, args: RedeemArgs): Promise<OneTimeSecret> {
+  const consume = consumeArgs(args);
+  const row = consume ? await consumeSecretMatching(db, consume) : undefined;
+  if (!row) throw invalidToken();
+  assertUnexpired(row.expires_at, args.now);
   return row;
+}
+
+/** What a redeemed token says besides its account. */
+export type RedeemedSecret = Pick<OneTimeSecret, 'id' | 'email' | 'expires_at' | 'binding_hash'>;
+
+/**
+ * As redeemToken, for tokens that act on an account (password reset, OAuth exchange): the
+ * account comes back from the same statement, locked FOR UPDATE. A token whose account is
+ * gone is INVALID_TOKEN.
+ */
+export async function redeemTokenWithUser(
+  db: Db,
+  args: RedeemArgs,
+): Promise<{ secret: RedeemedSecret; user: User }> {
+  const consume = consumeArgs(args);
+  const row = consume ? await consumeSecretMatchingWithUser(db, consume) : undefined;
+  if (!row) throw invalidToken();
+  const { secret_id, secret_email, secret_expires_at, secret_binding_hash, ...user } = row;
+  assertUnexpired(secret_expires_at, args.now);
+  return {
+    secret: {
+      id: secret_id,
+      email: secret_email,
+      expires_at: secret_expires_at,
+      binding_hash: secret_binding_hash,
+    },
+    user,
+  };
 }
 
 export type CodeCheck = { ok: true; secret: OneTimeSecret } | { ok: false };
