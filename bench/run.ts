@@ -129,6 +129,8 @@ async function main() {
       email,
       password: BENCH_PASSWORD,
     });
+    // The bench runs in the default REGISTRATION_MODE=open, which signs the account in.
+    if (registered.verificationRequired) throw new Error('bench needs REGISTRATION_MODE=open');
     const tokens = { accessToken: registered.accessToken, refreshToken: registered.refreshToken };
     const login = await sdkWireRequest(api.url, (client) =>
       client.auth.login.mutate({ email, password: BENCH_PASSWORD }),

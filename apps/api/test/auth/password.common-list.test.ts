@@ -32,12 +32,10 @@ describe('the common-password check', () => {
     const account = await registerAccount(t);
 
     const error = await failure(
-      t
-        .client({ accessToken: account.accessToken })
-        .auth.changePassword.mutate({
-          currentPassword: account.password,
-          newPassword: 'Football1',
-        }),
+      t.client({ accessToken: account.accessToken }).auth.changePassword.mutate({
+        currentPassword: account.password,
+        newPassword: 'Football1',
+      }),
     );
 
     expect(error).toMatchObject({ code: 'BAD_REQUEST', appCode: 'VALIDATION_FAILED' });
