@@ -2,7 +2,7 @@ import { createTestDatabase } from '@tollbooth/db/vitest';
 import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../harness';
 import { newEmail, registerAccount } from '../support/accounts';
-import { GITHUB_CLIENT, startFakeGitHub } from '../support/fake-github';
+import { startFakeGitHub } from '../support/fake-github';
 import { signInThroughProvider } from '../support/oauth-browser';
 import { codeFromMail, startTestSmtp, type TestSmtp, tokenFromLink } from '../support/smtp';
 
@@ -111,10 +111,7 @@ describe('ADMIN_EMAILS promotes only a proven mailbox', () => {
     const t = await createTestApp({
       env: {
         ADMIN_EMAILS: boss,
-        GITHUB_CLIENT_ID: GITHUB_CLIENT.id,
-        GITHUB_CLIENT_SECRET: GITHUB_CLIENT.secret,
-        GITHUB_OAUTH_URL: github.url,
-        GITHUB_API_URL: github.url,
+        ...github.env,
       },
     });
     github.setAccount({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/lib/clock';
 import { createTestApp, readTrpcError, type TestApp } from '../harness';
 import { failure, newEmail, registerAccount } from '../support/accounts';
-import { GITHUB_CLIENT, startFakeGitHub } from '../support/fake-github';
+import { startFakeGitHub } from '../support/fake-github';
 import { readTrpcBody } from '../support/http';
 import { encodeV4, encodeV5 } from '../support/nextauth-mint';
 import { signInThroughProvider } from '../support/oauth-browser';
@@ -75,10 +75,7 @@ describe('the NextAuth bridge does not take over accounts on an unproven email',
   it('refuses an account linked to an OAuth provider to such a token', async () => {
     const github = await startFakeGitHub();
     const { t } = await setup({
-      GITHUB_CLIENT_ID: GITHUB_CLIENT.id,
-      GITHUB_CLIENT_SECRET: GITHUB_CLIENT.secret,
-      GITHUB_OAUTH_URL: github.url,
-      GITHUB_API_URL: github.url,
+      ...github.env,
     });
     const email = await githubAccount(t, github);
 

@@ -21,10 +21,7 @@ async function setup() {
     env: {
       APP_URL,
       SMTP_URL: smtp.url,
-      GITHUB_CLIENT_ID: GITHUB_CLIENT.id,
-      GITHUB_CLIENT_SECRET: GITHUB_CLIENT.secret,
-      GITHUB_OAUTH_URL: github.url,
-      GITHUB_API_URL: github.url,
+      ...github.env,
     },
   });
   return { github, smtp, t };

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp, readErrorEnvelope } from '../harness';
 import { failure, newEmail } from '../support/accounts';
-import { GITHUB_CLIENT, startFakeGitHub } from '../support/fake-github';
+import { startFakeGitHub } from '../support/fake-github';
 import { codeFrom, newVerifier, signInThroughProvider, startFlow } from '../support/oauth-browser';
 
 async function setup() {
@@ -21,10 +21,7 @@ async function setup() {
   const t = await createTestApp({
     env: {
       APP_URL: 'https://app.example.com',
-      GITHUB_CLIENT_ID: GITHUB_CLIENT.id,
-      GITHUB_CLIENT_SECRET: GITHUB_CLIENT.secret,
-      GITHUB_OAUTH_URL: github.url,
-      GITHUB_API_URL: github.url,
+      ...github.env,
     },
   });
   return { t, email };

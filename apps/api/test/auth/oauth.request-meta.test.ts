@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../harness';
 import { newEmail } from '../support/accounts';
-import { GITHUB_CLIENT, startFakeGitHub } from '../support/fake-github';
+import { startFakeGitHub } from '../support/fake-github';
 import { codeFrom, consent, startFlow } from '../support/oauth-browser';
 
 /**
@@ -26,10 +26,7 @@ describe('OAuth callback request metadata', () => {
     const t = await createTestApp({
       env: {
         APP_URL: 'https://app.example.com',
-        GITHUB_CLIENT_ID: GITHUB_CLIENT.id,
-        GITHUB_CLIENT_SECRET: GITHUB_CLIENT.secret,
-        GITHUB_OAUTH_URL: github.url,
-        GITHUB_API_URL: github.url,
+        ...github.env,
       },
     });
     const { start, cookie } = await startFlow(t, 'github');

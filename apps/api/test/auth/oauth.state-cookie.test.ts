@@ -5,7 +5,7 @@ import { OAUTH_STATE_COOKIE } from '../../src/auth/oauth/state';
 import { verificationKeyFor } from '../../src/auth/tokens/signing-keys';
 import { createTestApp, readErrorEnvelope, type TestApp } from '../harness';
 import { newEmail } from '../support/accounts';
-import { GITHUB_CLIENT, startFakeGitHub } from '../support/fake-github';
+import { startFakeGitHub } from '../support/fake-github';
 import { consent, deliverCallback, startFlow } from '../support/oauth-browser';
 
 async function setup() {
@@ -18,10 +18,7 @@ async function setup() {
   return createTestApp({
     env: {
       APP_URL: 'https://app.example.com',
-      GITHUB_CLIENT_ID: GITHUB_CLIENT.id,
-      GITHUB_CLIENT_SECRET: GITHUB_CLIENT.secret,
-      GITHUB_OAUTH_URL: github.url,
-      GITHUB_API_URL: github.url,
+      ...github.env,
     },
   });
 }

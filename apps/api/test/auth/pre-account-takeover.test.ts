@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../harness';
 import { failure, newEmail, registerAccount } from '../support/accounts';
-import { GITHUB_CLIENT, startFakeGitHub } from '../support/fake-github';
+import { startFakeGitHub } from '../support/fake-github';
 import { signInThroughProvider } from '../support/oauth-browser';
 import { codeFromMail, startTestSmtp, type TestSmtp, tokenFromLink } from '../support/smtp';
 
@@ -104,10 +104,7 @@ describe('pre-account takeover: a password set before the address was verified',
   it('is removed, with every earlier session, when the owner signs in with a provider-verified OAuth email', async () => {
     const github = await startFakeGitHub();
     const { smtp, t } = await setup({
-      GITHUB_CLIENT_ID: GITHUB_CLIENT.id,
-      GITHUB_CLIENT_SECRET: GITHUB_CLIENT.secret,
-      GITHUB_OAUTH_URL: github.url,
-      GITHUB_API_URL: github.url,
+      ...github.env,
     });
     const victim = newEmail('victim');
     const planted = await preRegister(t, victim);

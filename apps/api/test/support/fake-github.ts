@@ -109,6 +109,13 @@ export async function startFakeGitHub() {
   });
   return {
     url,
+    /** The API's configuration for signing in with this stand-in. */
+    env: {
+      GITHUB_CLIENT_ID: GITHUB_CLIENT.id,
+      GITHUB_CLIENT_SECRET: GITHUB_CLIENT.secret,
+      GITHUB_OAUTH_URL: url,
+      GITHUB_API_URL: url,
+    },
     tokenRequests: state.tokenRequests,
     setAccount(account: FakeGitHubAccount) {
       state.account = account;
