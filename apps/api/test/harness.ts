@@ -125,6 +125,7 @@ const TEST_RATE_LIMITS = [
   'code.account=1000/60',
   'refresh.ip=10000/60',
   'password.account=1000/60',
+  'registration.account=1000/60',
 ].join(',');
 
 /**

@@ -14,8 +14,8 @@ import {
   ZRegisterInput,
   ZResetPasswordInput,
   ZRevokeSessionsInput,
-  ZTokenInput,
   ZUpdateProfileInput,
+  ZVerifyEmailInput,
 } from './auth.schemas';
 import {
   requestEmailVerification,
@@ -143,8 +143,13 @@ export const authRouter = router({
   requestEmailVerification: protectedProcedure.mutation(({ ctx }) =>
     requestEmailVerification(ctx.deps, ctx.caller, requestMeta(ctx)),
   ),
+  /**
+   * `{ email }` once the link is redeemed. A verify-first registration's link also takes the
+   * password chosen at sign-up (VALIDATION_FAILED on `password` without it); no tokens either
+   * way: the app signs in with login.
+   */
   verifyEmail: publicProcedure
-    .input(ZTokenInput)
+    .input(ZVerifyEmailInput)
     .mutation(({ ctx, input }) => verifyEmail(ctx.deps, input, requestMeta(ctx))),
   requestPasswordReset: publicProcedure
     .input(ZEmailInput)

@@ -81,7 +81,11 @@ export const ZDeactivateInput = z.object({ password: ZPresentedPassword });
 
 export const ZEmailInput = z.object({ email: ZEmail });
 
-export const ZTokenInput = z.object({ token: ZToken });
+/** `password`: for a verify-first registration's link, the one chosen at sign-up. */
+export const ZVerifyEmailInput = z.object({
+  token: ZToken,
+  password: ZPresentedPassword.optional(),
+});
 
 export const ZResetPasswordInput = z.object({ token: ZToken, newPassword: ZPassword });
 

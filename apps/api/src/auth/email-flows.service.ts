@@ -11,6 +11,7 @@ import type { Caller } from './account.service';
 import { passwordPolicyViolation } from './passwords/passwords';
 import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
 import { ipSubject } from './rate-limit/postgres-limiter';
+import { proveRegistrationPassword } from './registration-proof';
 import { redeemToken, redeemTokenWithUser } from './secrets/secrets.service';
 import { revokeUserSessions } from './sessions.queries';
 import { findUserByIdForUpdate, updateUser } from './users.queries';
@@ -28,12 +29,18 @@ export async function requestEmailVerification(
   return { sent: true };
 }
 
+/**
+ * Redeems a verification link. An account's link needs nothing more; a verify-first
+ * registration's link also needs the password chosen at sign-up (registration-proof.ts),
+ * checked here before the transaction so argon2 holds no lock. Either answers `{ email }`.
+ */
 export async function verifyEmail(
   deps: Deps,
-  input: { token: string },
+  input: { token: string; password?: string | undefined },
   meta: RequestMeta,
 ): Promise<{ email: string }> {
   await enforceRateLimits(deps, meta, [['code.ip', ipSubject(meta.ip)]]);
+  const proof = await proveRegistrationPassword(deps, input, meta);
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
     const secret = await redeemToken(trx, {
@@ -44,7 +51,7 @@ export async function verifyEmail(
     // A link without an account is a pending registration (verify-first.ts): it creates one.
     const user = secret.user_id
       ? await findUserByIdForUpdate(trx, secret.user_id)
-      : await createRegisteredAccount(trx, deps, { secret, meta });
+      : await createRegisteredAccount(trx, deps, { secret, proof, meta });
     // The address changed since the link was sent: it proves nothing about the new one.
     if (!user || user.email !== secret.email) {
       throw new AppError('INVALID_TOKEN', 'This link is invalid or was already used');

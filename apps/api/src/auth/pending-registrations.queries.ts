@@ -87,3 +87,25 @@ export function takePendingRegistration(
     .returningAll()
     .executeTakeFirst();
 }
+
+/**
+ * The password hash waiting on a live registration link (id and SHA-256 of its secret), and
+ * the address it was sent to; undefined for any other token. Reads only: the link stays
+ * usable until verifyEmail redeems it.
+ */
+export function findPendingRegistrationByToken(
+  db: Db,
+  args: { id: string; hash: Buffer; now: Date },
+): Promise<{ email: string; password_hash: string } | undefined> {
+  return db
+    .selectFrom('one_time_secrets')
+    .innerJoin('pending_registrations', 'pending_registrations.secret_id', 'one_time_secrets.id')
+    .select(['one_time_secrets.email', 'pending_registrations.password_hash'])
+    .where('one_time_secrets.id', '=', args.id)
+    .where('one_time_secrets.purpose', '=', 'email_verification')
+    .where('one_time_secrets.user_id', 'is', null)
+    .where('one_time_secrets.consumed_at', 'is', null)
+    .where('one_time_secrets.expires_at', '>', args.now)
+    .where('one_time_secrets.secret_hash', '=', args.hash)
+    .executeTakeFirst();
+}

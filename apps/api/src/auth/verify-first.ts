@@ -14,8 +14,9 @@
  *   (verifyEmail). A later registration of the address deletes the earlier one and retires its
  *   link, under a per-address lock, so the last registrant's password is the only one that can
  *   ever be applied. Whoever registers an address first therefore cannot keep a password on
- *   it: the owner's own registration replaces it. What remains is the owner clicking a link
- *   for a registration they did not start; the mail says not to.
+ *   it: the owner's own registration replaces it. Nor can the owner adopt it by opening its
+ *   link: redeeming a registration link also takes the password chosen at sign-up
+ *   (registration-proof.ts), which the owner of a stranger's registration does not have.
  * - The link's secret is made by the mail job, as for every link (secrets/): the request
  *   stores a hash of random bytes nobody holds, and the job re-keys the row when it sends,
  *   so no usable secret sits in the queue table; a retried job re-keys again and the unsent
@@ -42,6 +43,7 @@ import {
 import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
 import { ipSubject } from './rate-limit/postgres-limiter';
 import type { RegisterInput } from './register';
+import { type RegistrationProof, registrationPasswordRequired } from './registration-proof';
 import { formatToken, generateTokenSecret, secretExpiry } from './secrets/one-time-secrets';
 import { insertOneTimeSecret } from './secrets/secrets.queries';
 import { findUserByEmail, insertUser } from './users.queries';
@@ -117,17 +119,20 @@ export async function issueRegistrationLink(
 
 /**
  * verifyEmail with the link of a pending registration (already redeemed by the caller, in
- * its transaction): creates the account, verified, with the registration's password. None
- * when there is nothing to apply, or when the address got an account meanwhile (a login code
- * or OAuth): a stranger's pending password never lands on an existing account.
+ * its transaction) and the proof that the redeemer knows its password (registration-proof.ts):
+ * creates the account, verified, with that password. Without a matching proof it refuses and
+ * the caller's rollback keeps the link usable. None when there is nothing to apply, or when
+ * the address got an account meanwhile (a login code or OAuth): a stranger's pending password
+ * never lands on an existing account.
  */
 export async function createRegisteredAccount(
   db: Db,
   deps: Pick<Deps, 'clock'>,
-  args: { secret: OneTimeSecret; meta: RequestMeta },
+  args: { secret: OneTimeSecret; proof: RegistrationProof | null; meta: RequestMeta },
 ): Promise<User | undefined> {
+  if (args.proof?.secretId !== args.secret.id) throw registrationPasswordRequired();
   const pending = await takePendingRegistration(db, args.secret.id);
-  if (!pending) return undefined;
+  if (!pending || pending.password_hash !== args.proof.passwordHash) return undefined;
   const user = await insertUser(db, {
     email: args.secret.email,
     name: pending.name,

@@ -137,8 +137,8 @@ export function unverifiedPasswordRemovedMail(appUrl: string): Rendered {
 /** verify-first: the link that creates the account; until it is opened there is none. */
 export function registrationLinkMail(link: string): Rendered {
   const lines = [
-    `Open the link below to finish creating your ${PRODUCT} account with this email address. It sets the password chosen when signing up.`,
-    'The link works once and expires in 24 hours. If you did not sign up, do not open it and ignore this email: no account is created.',
+    `Open the link below to finish creating your ${PRODUCT} account with this email address. It asks for the password you chose when signing up, and sets it.`,
+    'The link works once and expires in 24 hours. If you did not sign up, ignore this email: no account is created, and without that password nobody can create one from this link.',
   ];
   return {
     subject: `Confirm your ${PRODUCT} email address`,

@@ -114,7 +114,9 @@ describe('REGISTRATION_MODE=verify-first', () => {
     const token = tokenFromLink(smtp.latest(email));
     expect(await loginFails(t, email, PASSWORD)).toBe('INVALID_CREDENTIALS');
 
-    expect(await t.client().auth.verifyEmail.mutate({ token })).toEqual({ email });
+    expect(await t.client().auth.verifyEmail.mutate({ token, password: PASSWORD })).toEqual({
+      email,
+    });
 
     const session = await t.client().auth.login.mutate({ email, password: PASSWORD });
     expect(await t.client({ accessToken: session.accessToken }).auth.me.query()).toMatchObject({
@@ -122,9 +124,8 @@ describe('REGISTRATION_MODE=verify-first', () => {
       name: 'Ada',
       emailVerified: true,
     });
-    expect((await failure(t.client().auth.verifyEmail.mutate({ token }))).appCode).toBe(
-      'INVALID_TOKEN',
-    );
+    const again = await failure(t.client().auth.verifyEmail.mutate({ token, password: PASSWORD }));
+    expect(again.appCode).toBe('INVALID_TOKEN');
     const pending = await t.deps.db.selectFrom('pending_registrations').selectAll().execute();
     expect(pending).toEqual([]);
   });
@@ -141,9 +142,16 @@ describe('REGISTRATION_MODE=verify-first', () => {
     const victimsLink = tokenFromLink(smtp.latest(victim));
 
     expect(
-      (await failure(t.client().auth.verifyEmail.mutate({ token: strangersLink }))).appCode,
+      (
+        await failure(
+          t.client().auth.verifyEmail.mutate({
+            token: strangersLink,
+            password: STRANGER_PASSWORD,
+          }),
+        )
+      ).appCode,
     ).toBe('INVALID_TOKEN');
-    await t.client().auth.verifyEmail.mutate({ token: victimsLink });
+    await t.client().auth.verifyEmail.mutate({ token: victimsLink, password: PASSWORD });
     expect(await loginFails(t, victim, STRANGER_PASSWORD)).toBe('INVALID_CREDENTIALS');
     await t.client().auth.login.mutate({ email: victim, password: PASSWORD });
   });
@@ -157,7 +165,9 @@ describe('REGISTRATION_MODE=verify-first', () => {
     await t.drainJobs();
 
     expect(smtp.to(email)).toHaveLength(1);
-    await t.client().auth.verifyEmail.mutate({ token: tokenFromLink(smtp.latest(email)) });
+    await t
+      .client()
+      .auth.verifyEmail.mutate({ token: tokenFromLink(smtp.latest(email)), password: PASSWORD });
     await t.client().auth.login.mutate({ email, password: PASSWORD });
     const pending = await t.deps.db.selectFrom('pending_registrations').selectAll().execute();
     expect(pending).toEqual([]);
@@ -175,7 +185,11 @@ describe('REGISTRATION_MODE=verify-first', () => {
     await t.client().auth.loginWithCode.mutate({ email, code: codeFromMail(smtp.latest(email)) });
 
     expect(
-      (await failure(t.client().auth.verifyEmail.mutate({ token: pendingLink }))).appCode,
+      (
+        await failure(
+          t.client().auth.verifyEmail.mutate({ token: pendingLink, password: STRANGER_PASSWORD }),
+        )
+      ).appCode,
     ).toBe('INVALID_TOKEN');
     expect(await loginFails(t, email, STRANGER_PASSWORD)).toBe('INVALID_CREDENTIALS');
   });

@@ -46,6 +46,8 @@ export const RATE_LIMIT_DEFAULTS = {
   'refresh.ip': { points: 120, seconds: 60 },
   /** Password re-checks of signed-in users (changePassword, deactivate), per account. */
   'password.account': { points: 10, seconds: 15 * 60 },
+  /** Passwords tried on a verify-first registration link (verifyEmail), per address. */
+  'registration.account': { points: 10, seconds: 15 * 60 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export interface RateLimitRule {
