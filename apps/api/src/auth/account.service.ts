@@ -11,7 +11,7 @@ import { enqueueJob } from '../jobs/queue';
 import { checkPassword, passwordPolicyViolation } from './passwords/passwords';
 import { type PublicUser, toPublicUser } from './public-user';
 import { enforceRateLimits } from './rate-limit/enforce';
-import { revokeUserSessions } from './sessions.queries';
+import { revokeUserSessions } from './sessions/sessions.queries';
 import { updateUser } from './users.queries';
 
 export interface Caller {

@@ -32,10 +32,10 @@ import {
   requestMagicLink,
 } from './passwordless.service';
 import { toPublicUser } from './public-user';
-import { refreshSession } from './refresh';
-import { register } from './register';
-import { endSession, listSessions, revokeSessions } from './sessions.service';
-import type { AuthResult } from './sign-in';
+import { register } from './registration/register';
+import { refreshSession } from './sessions/refresh';
+import { endSession, listSessions, revokeSessions } from './sessions/sessions.service';
+import type { AuthResult } from './sessions/sign-in';
 import {
   assertAllowedOrigin,
   clearRefreshCookie,

@@ -11,12 +11,12 @@ import type { Caller } from './account.service';
 import { passwordPolicyViolation } from './passwords/passwords';
 import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
 import { ipSubject } from './rate-limit/postgres-limiter';
-import { proveRegistrationPassword } from './registration-proof';
+import { proveRegistrationPassword } from './registration/registration-proof';
+import { createRegisteredAccount } from './registration/verify-first';
 import { redeemToken, redeemTokenWithUser } from './secrets/secrets.service';
-import { revokeUserSessions } from './sessions.queries';
+import { revokeUserSessions } from './sessions/sessions.queries';
 import { findUserByIdForUpdate, updateUser } from './users.queries';
 import { markMailboxProven, promoteListedAdmin } from './verified-accounts';
-import { createRegisteredAccount } from './verify-first';
 
 export async function requestEmailVerification(
   deps: Deps,

@@ -5,10 +5,10 @@ import { checkPassword, passwordNeedsRehash } from './passwords/passwords';
 import { enforceRateLimits } from './rate-limit/enforce';
 import { loginFailures } from './rate-limit/login-failures';
 import { ipSubject } from './rate-limit/postgres-limiter';
-import { type AuthResult, signIn } from './sign-in';
+import { refuseUnverifiedLogin } from './registration/verify-first';
+import { type AuthResult, signIn } from './sessions/sign-in';
 import { findUserByEmail, updateUser } from './users.queries';
 import { promoteListedAdmin } from './verified-accounts';
-import { refuseUnverifiedLogin } from './verify-first';
 
 export interface LoginInput {
   email: string;

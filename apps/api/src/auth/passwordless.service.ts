@@ -12,7 +12,7 @@ import { normalizeEmail } from '../lib/email';
 import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
 import { emailSubject, ipSubject } from './rate-limit/postgres-limiter';
 import { checkLoginCode, redeemToken } from './secrets/secrets.service';
-import { type AuthResult, signIn } from './sign-in';
+import { type AuthResult, signIn } from './sessions/sign-in';
 import { claimVerifiedMailbox } from './verified-accounts';
 
 type Delivery = 'send_login_code' | 'send_magic_link';

@@ -27,7 +27,7 @@ import { type RequestMeta, recordAuditEvent } from '../audit/audit';
 import type { Deps } from '../deps';
 import { enqueueJob } from '../jobs/queue';
 import { normalizeEmail } from '../lib/email';
-import { revokeUserSessions } from './sessions.queries';
+import { revokeUserSessions } from './sessions/sessions.queries';
 import { findUserByEmail, findUserByIdForUpdate, insertUser, updateUser } from './users.queries';
 
 type Db = Kysely<Database>;

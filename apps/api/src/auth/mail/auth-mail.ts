@@ -23,9 +23,9 @@ import {
   unverifiedPasswordRemovedMail,
   verifyEmailMail,
 } from '../../mail/templates';
+import { issueRegistrationLink } from '../registration/verify-first';
 import { issueLoginCode, issueToken } from '../secrets/secrets.service';
 import { findUserByEmail, findUserById } from '../users.queries';
-import { issueRegistrationLink } from '../verify-first';
 
 export type AuthMailDeps = Pick<
   Deps,

@@ -11,7 +11,7 @@ import { enqueueJob } from '../../jobs/queue';
 import { enforceRateLimits } from '../rate-limit/enforce';
 import { ipSubject } from '../rate-limit/postgres-limiter';
 import { issueToken, redeemTokenWithUser } from '../secrets/secrets.service';
-import { type AuthResult, signIn } from '../sign-in';
+import { type AuthResult, signIn } from '../sessions/sign-in';
 import { findOAuthAccount, findUserById, linkOAuthAccount } from '../users.queries';
 import { claimVerifiedMailbox, promoteListedAdmin } from '../verified-accounts';
 import { verifierMatches } from './pkce';

@@ -27,12 +27,17 @@
  */
 import type { Database, OneTimeSecret, User } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
-import { type RequestMeta, recordAuditEvent } from '../audit/audit';
-import type { Deps } from '../deps';
-import { AppError } from '../errors/app-error';
-import { enqueueJob } from '../jobs/queue';
-import { normalizeEmail } from '../lib/email';
-import type { RandomSource } from '../lib/random';
+import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors/app-error';
+import { enqueueJob } from '../../jobs/queue';
+import { normalizeEmail } from '../../lib/email';
+import type { RandomSource } from '../../lib/random';
+import { enforceRateLimits, mailRateLimits } from '../rate-limit/enforce';
+import { ipSubject } from '../rate-limit/postgres-limiter';
+import { formatToken, generateTokenSecret, secretExpiry } from '../secrets/one-time-secrets';
+import { insertOneTimeSecret } from '../secrets/secrets.queries';
+import { findUserByEmail, insertUser } from '../users.queries';
 import {
   discardPendingRegistrations,
   insertPendingRegistration,
@@ -40,13 +45,8 @@ import {
   rekeyPendingRegistration,
   takePendingRegistration,
 } from './pending-registrations.queries';
-import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
-import { ipSubject } from './rate-limit/postgres-limiter';
 import type { RegisterInput } from './register';
 import { type RegistrationProof, registrationPasswordRequired } from './registration-proof';
-import { formatToken, generateTokenSecret, secretExpiry } from './secrets/one-time-secrets';
-import { insertOneTimeSecret } from './secrets/secrets.queries';
-import { findUserByEmail, insertUser } from './users.queries';
 
 type Db = Kysely<Database>;
 

@@ -4,21 +4,13 @@
  * security model.
  */
 import { randomUUID } from 'node:crypto';
-import { type RequestMeta, recordAuditEvent } from '../audit/audit';
-import type { Deps } from '../deps';
-import { AppError } from '../errors/app-error';
-import { constantTimeEqual } from '../lib/hash';
-import { toPublicUser } from './public-user';
-import { enforceRateLimits } from './rate-limit/enforce';
-import { ipSubject } from './rate-limit/postgres-limiter';
-import {
-  findRefreshTokenForUpdate,
-  findSuccessor,
-  revokeSession,
-  rotateRefreshToken,
-  touchSession,
-} from './sessions.queries';
-import { type AuthResult, type SessionDeps, tokenPair } from './sign-in';
+import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors/app-error';
+import { constantTimeEqual } from '../../lib/hash';
+import { toPublicUser } from '../public-user';
+import { enforceRateLimits } from '../rate-limit/enforce';
+import { ipSubject } from '../rate-limit/postgres-limiter';
 import {
   formatRefreshToken,
   parseRefreshToken,
@@ -27,7 +19,15 @@ import {
   sessionEnd,
   successorSecret,
   withinRotationGrace,
-} from './tokens/refresh-tokens';
+} from '../tokens/refresh-tokens';
+import {
+  findRefreshTokenForUpdate,
+  findSuccessor,
+  revokeSession,
+  rotateRefreshToken,
+  touchSession,
+} from './sessions.queries';
+import { type AuthResult, type SessionDeps, tokenPair } from './sign-in';
 
 type RefreshDeps = SessionDeps & Pick<Deps, 'rateLimiter' | 'serverKeys'>;
 

@@ -6,16 +6,16 @@
  */
 import type { Database, User } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
-import { type RequestMeta, recordAuditEvent } from '../audit/audit';
-import type { Deps } from '../deps';
-import { type PublicUser, toPublicUser } from './public-user';
-import { insertRefreshToken, insertSession } from './sessions.queries';
+import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
+import type { Deps } from '../../deps';
+import { type PublicUser, toPublicUser } from '../public-user';
 import {
   formatRefreshToken,
   newRefreshSecret,
   refreshTokenExpiry,
   sessionEnd,
-} from './tokens/refresh-tokens';
+} from '../tokens/refresh-tokens';
+import { insertRefreshToken, insertSession } from './sessions.queries';
 
 type Db = Kysely<Database>;
 export type SessionDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'accessTokens' | 'config'>;

@@ -1,11 +1,11 @@
-import type { RequestMeta } from '../audit/audit';
-import type { Deps } from '../deps';
-import { AppError } from '../errors/app-error';
-import { enqueueJob } from '../jobs/queue';
-import { enforceRateLimits } from './rate-limit/enforce';
-import { ipSubject } from './rate-limit/postgres-limiter';
-import { type AuthResult, signIn } from './sign-in';
-import { insertUser } from './users.queries';
+import type { RequestMeta } from '../../audit/audit';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors/app-error';
+import { enqueueJob } from '../../jobs/queue';
+import { enforceRateLimits } from '../rate-limit/enforce';
+import { ipSubject } from '../rate-limit/postgres-limiter';
+import { type AuthResult, signIn } from '../sessions/sign-in';
+import { insertUser } from '../users.queries';
 import { registerVerifyFirst } from './verify-first';
 
 export interface RegisterInput {

@@ -1,6 +1,6 @@
 import type { Database, PendingRegistration } from '@tollbooth/db';
 import { type Kysely, sql } from 'kysely';
-import { normalizeEmail } from '../lib/email';
+import { normalizeEmail } from '../../lib/email';
 
 type Db = Kysely<Database>;
 

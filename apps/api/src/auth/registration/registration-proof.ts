@@ -24,14 +24,14 @@
  * - On success verifyEmail still answers `{ email }`, no tokens: one answer for every kind
  *   of verification link, and signing in stays login's job, with login's limits.
  */
-import { type RequestMeta, recordAuditEvent } from '../audit/audit';
-import type { Deps } from '../deps';
-import { AppError } from '../errors/app-error';
-import { sha256 } from '../lib/hash';
+import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors/app-error';
+import { sha256 } from '../../lib/hash';
+import { enforceRateLimits } from '../rate-limit/enforce';
+import { emailSubject } from '../rate-limit/postgres-limiter';
+import { parseToken } from '../secrets/one-time-secrets';
 import { findPendingRegistrationByToken } from './pending-registrations.queries';
-import { enforceRateLimits } from './rate-limit/enforce';
-import { emailSubject } from './rate-limit/postgres-limiter';
-import { parseToken } from './secrets/one-time-secrets';
 
 /** A password was proven for the pending registration of link `secretId`. */
 export interface RegistrationProof {

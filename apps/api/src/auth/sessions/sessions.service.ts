@@ -1,8 +1,8 @@
 /**
  * A user's sessions: listing them, ending the current one (logout) and revoking others.
  */
-import { type RequestMeta, recordAuditEvent } from '../audit/audit';
-import type { Deps } from '../deps';
+import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
+import type { Deps } from '../../deps';
 import { listLiveSessions, revokeSession, revokeUserSessions } from './sessions.queries';
 
 export async function endSession(
