@@ -25,6 +25,10 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type OneTimeSecretPurpose = "email_verification" | "login_code" | "magic_link" | "oauth_exchange" | "password_reset";
 
+export type PlanInterval = "month" | "year";
+
+export type PlanSyncState = "failed" | "local" | "pending" | "synced";
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type UserRole = "admin" | "user";
@@ -68,6 +72,46 @@ export interface PendingRegistrations {
   name: string | null;
   password_hash: string;
   secret_id: string;
+}
+
+export interface PlanPrices {
+  active: boolean;
+  amount_cents: number;
+  billing_interval: string;
+  created_at: Timestamp;
+  currency: string;
+  interval_count: Generated<number>;
+  plan_id: string;
+  plan_version: number | null;
+  stripe_price_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Plans {
+  active: Generated<boolean>;
+  archived_at: Timestamp | null;
+  billing_interval: Generated<PlanInterval>;
+  code: string;
+  created_at: Generated<Timestamp>;
+  currency: Generated<string>;
+  description: string | null;
+  entitlements: Generated<string[]>;
+  id: Generated<string>;
+  included_operations: Generated<number>;
+  monthly_credits: Generated<number>;
+  name: string;
+  overage_price_cents: number | null;
+  price_cents: number;
+  sort_order: Generated<number>;
+  stripe_price_id: string | null;
+  stripe_product_id: string | null;
+  sync_attempts: Generated<number>;
+  sync_error: string | null;
+  sync_state: Generated<PlanSyncState>;
+  synced_at: Timestamp | null;
+  synced_version: number | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
 }
 
 export interface RateLimits {
@@ -118,6 +162,8 @@ export interface DB {
   oauth_accounts: OauthAccounts;
   one_time_secrets: OneTimeSecrets;
   pending_registrations: PendingRegistrations;
+  plan_prices: PlanPrices;
+  plans: Plans;
   rate_limits: RateLimits;
   refresh_tokens: RefreshTokens;
   sessions: Sessions;

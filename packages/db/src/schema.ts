@@ -10,6 +10,8 @@ import type {
   OauthAccounts,
   OneTimeSecrets,
   PendingRegistrations,
+  PlanPrices,
+  Plans,
   RefreshTokens,
   Sessions,
 } from './schema.generated';
@@ -19,6 +21,8 @@ export type {
   Json,
   JsonValue,
   OneTimeSecretPurpose,
+  PlanInterval,
+  PlanSyncState,
   UserRole,
   UserStatus,
 } from './schema.generated';
@@ -46,3 +50,10 @@ export type NewOAuthAccount = Insertable<OauthAccounts>;
 
 export type PendingRegistration = Selectable<PendingRegistrations>;
 export type NewPendingRegistration = Insertable<PendingRegistrations>;
+
+export type Plan = Selectable<Plans>;
+export type NewPlan = Insertable<Plans>;
+export type PlanUpdate = Updateable<Plans>;
+
+export type PlanPrice = Selectable<PlanPrices>;
+export type NewPlanPrice = Insertable<PlanPrices>;
