@@ -107,6 +107,17 @@ const serverKey = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** A Stripe secret or restricted key (the emulator's `sk_test_emulator_…` fits too). */
+const stripeSecretKey = z
+  .string()
+  .regex(/^(sk|rk)_(test|live)_\S+$/, {
+    error: 'must be a Stripe secret key (sk_test_…, sk_live_…)',
+  });
+
+const stripeWebhookSecret = z
+  .string()
+  .regex(/^whsec_\S+$/, { error: 'must be a Stripe webhook signing secret (whsec_…)' });
+
 const schema = z
   .object({
     NODE_ENV: z
@@ -186,9 +197,27 @@ const schema = z
     /** Where GitHub's /login/oauth/* and its REST API live (GitHub Enterprise, tests). */
     GITHUB_OAUTH_URL: httpUrl.default('https://github.com'),
     GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+    /** Without it billing is off: catalog changes and payments answer BILLING_DISABLED. */
+    STRIPE_SECRET_KEY: stripeSecretKey.optional(),
+    /** Verifies POST /webhooks/stripe; required in production once Stripe is on. */
+    STRIPE_WEBHOOK_SECRET: stripeWebhookSecret.optional(),
+    /** Where the Stripe API lives: unset means Stripe itself; dev points it at the emulator. */
+    STRIPE_API_URL: httpUrl.optional(),
+    /** One Stripe request may take this long before it counts as failed (and is retried). */
+    STRIPE_TIMEOUT_MS: integer(1_000, 120_000).default(15_000),
+    /** The SDK's own retries of a failed request (with the same idempotency key). */
+    STRIPE_MAX_NETWORK_RETRIES: integer(0, 10).default(2),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
+    // Billing on without verified webhooks would accept forged payment events.
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_WEBHOOK_SECRET'],
+        message: 'is required in production when STRIPE_SECRET_KEY is set',
+      });
+    }
     for (const key of [
       'DATABASE_URL',
       'PUBLIC_URL',
@@ -238,6 +267,15 @@ const schema = z
     passwordHasher: env.PASSWORD_HASHER ?? (env.NODE_ENV === 'test' ? 'inline' : 'process'),
     nextAuthSecret: env.NEXTAUTH_SECRET ?? env.AUTH_SECRET,
     nextAuthTrustEmail: env.NEXTAUTH_TRUST_EMAIL ?? false,
+    stripe: env.STRIPE_SECRET_KEY
+      ? {
+          secretKey: env.STRIPE_SECRET_KEY,
+          webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+          apiUrl: env.STRIPE_API_URL,
+          timeoutMs: env.STRIPE_TIMEOUT_MS,
+          maxNetworkRetries: env.STRIPE_MAX_NETWORK_RETRIES,
+        }
+      : undefined,
     oauth: {
       google:
         env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET

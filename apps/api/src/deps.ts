@@ -7,6 +7,7 @@ import type { Database } from '@tollbooth/db';
 import { createDb } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import type Stripe from 'stripe';
 import { createProcessPasswordHasher } from './auth/passwords/password-hasher';
 import { inlinePasswordHasher, type PasswordHasher } from './auth/passwords/passwords';
 import { createPostgresRateLimiter, type RateLimiter } from './auth/rate-limit/postgres-limiter';
@@ -14,6 +15,7 @@ import { loadServerKeys, type ServerKeys } from './auth/secrets/server-key';
 import { type AccessTokens, createAccessTokens } from './auth/tokens/access-tokens';
 import { createNextAuthTokens, type NextAuthTokens } from './auth/tokens/nextauth-tokens';
 import { type KeyRing, loadKeyRing } from './auth/tokens/signing-keys';
+import { createStripeClient } from './billing/stripe-client';
 import type { Config } from './config';
 import { type Clock, systemClock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
@@ -41,6 +43,8 @@ export interface Deps {
   rateLimiter: RateLimiter;
   /** argon2: in a low-priority helper process (PASSWORD_HASHER=process) or inline. */
   passwords: PasswordHasher;
+  /** The Stripe SDK (or the emulator behind STRIPE_API_URL); null when billing is off. */
+  stripe: Stripe | null;
 }
 
 export interface DepsOverrides {
@@ -98,6 +102,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
       ? createProcessPasswordHasher(logger)
       : inlinePasswordHasher);
   const mailer = overrides.mailer ?? createMailer(config, logger);
+  if (!config.stripe && config.nodeEnv !== 'test') {
+    logger.warn('STRIPE_SECRET_KEY is not set: billing is disabled (BILLING_DISABLED)');
+  }
   let keyRing: Promise<KeyRing> | undefined;
   const keys = () => {
     keyRing ??= loadKeyRing({ jwtPrivateKeys: config.jwtPrivateKeys, nodeEnv: config.nodeEnv });
@@ -121,6 +128,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
         : null,
       rateLimiter: createPostgresRateLimiter(handle.pool, config.rateLimits),
       passwords,
+      stripe: createStripeClient(config.stripe),
     },
     async close() {
       if ('close' in mailer && typeof mailer.close === 'function') mailer.close();

@@ -1,17 +1,21 @@
 /**
  * `pnpm dev`: one command, zero configuration. Starts the persistent dev database under
  * `.data/postgres` (unless DATABASE_URL is set) once, migrates it, starts the Stripe emulator
- * (unless STRIPE_SECRET_KEY is set) with webhooks forwarded to the API, and runs the API with
+ * (unless STRIPE_SECRET_KEY is set) with webhooks forwarded to the API, applies the default
+ * plan catalog (synced into Stripe by the API's in-process worker), and runs the API with
  * reload on change. Postgres and the emulator outlive reloads, so a reload costs a Node
  * restart, not a cluster restart.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { defaultMigrationsDir, migrate } from '@tollbooth/db';
+import { createDb, defaultMigrationsDir, migrate } from '@tollbooth/db';
 import { startDevPostgres } from '@tollbooth/db/embedded';
 import { createStripeEmulator } from '@tollbooth/stripe-emulator';
+import { seedDefaultCatalog } from './billing/catalog/default-catalog';
 import { parseConfigOrExit } from './config';
+import { installJobQueue } from './jobs/worker';
+import { createLogger } from './lib/logger';
 import { devDataPath } from './lib/repo-root';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
@@ -55,6 +59,24 @@ const stripeEnv = stripe
       STRIPE_API_URL: stripe.url,
     }
   : {};
+
+/**
+ * The default catalog, and a sync of every plan: the emulator's state file may be newer or
+ * older than the database's, and a sync of a plan Stripe already matches changes nothing.
+ */
+async function seedCatalog(connectionString: string) {
+  const handle = createDb({ connectionString, max: 2 });
+  try {
+    await installJobQueue(handle.pool, createLogger({ level: 'warn' }));
+    const seeded = await seedDefaultCatalog(handle.db, { stripeConfigured: true, resync: 'all' });
+    console.log(
+      `[dev] catalog: ${seeded.inserted.length ? `added ${seeded.inserted.join(', ')}` : 'up to date'}; ${seeded.queuedSyncs} plan sync(s) queued for the worker`,
+    );
+  } finally {
+    await handle.close();
+  }
+}
+await seedCatalog(databaseUrl);
 
 const child = spawn(
   process.execPath,

@@ -29,6 +29,10 @@ export const AUDIT_EVENTS = [
   'auth.admin_promoted',
   'auth.unverified_password_removed',
   'auth.nextauth_account_created',
+  /** An admin changed the plan catalog (metadata: plan, version, changed fields). */
+  'billing.plan_created',
+  'billing.plan_updated',
+  'billing.plan_archived',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
@@ -60,7 +64,8 @@ export async function recordAuditEvent(db: Kysely<Database>, entry: AuditEntryIn
     .insertInto('audit_log')
     .values({
       event_type: entry.event,
-      source: 'auth',
+      // The domain that recorded it: the event's prefix (auth, billing).
+      source: entry.event.slice(0, entry.event.indexOf('.')),
       status: entry.status,
       user_id: entry.userId ?? null,
       request_id: entry.meta.requestId,

@@ -56,6 +56,14 @@ export const APP_CODES = {
   REDIRECT_NOT_ALLOWED: 'BAD_REQUEST',
   /** OAuth: the provider refused the code, or gave no verified email. */
   OAUTH_FAILED: 'BAD_REQUEST',
+  /** Billing is not configured on this server (no STRIPE_SECRET_KEY): nothing can be charged or synced. */
+  BILLING_DISABLED: 'PRECONDITION_FAILED',
+  /** billing.plans.*: no plan with that code. */
+  PLAN_NOT_FOUND: 'NOT_FOUND',
+  /** billing.plans.create: a plan with that code exists (archived ones too: codes are never reused). */
+  PLAN_CODE_TAKEN: 'CONFLICT',
+  /** billing.plans.update / archive: the plan is archived; archived plans are kept as they were. */
+  PLAN_ARCHIVED: 'CONFLICT',
   /** A dependency (the database) did not answer in time. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Anything unexpected; details stay in the server log under the request id. */

@@ -26,6 +26,8 @@ export interface JobPayloads {
   send_unverified_password_removed: { userId: string };
   /** Also run by cron, whose payload carries `_cron` details. */
   cleanup_auth_rows: Record<string, unknown>;
+  /** Make Stripe match plan `planId` as it is when the job runs (billing/catalog/plan-sync.ts). */
+  billing_sync_plan: { planId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -40,11 +42,19 @@ export async function enqueueJob<Name extends JobName>(
   db: Kysely<Database>,
   name: Name,
   payload: JobPayloads[Name],
-  options: { maxAttempts?: number } = {},
+  options: {
+    maxAttempts?: number;
+    /** One queued job per key: adding again replaces it (a running one gets a successor). */
+    jobKey?: string;
+    /** Jobs of one named queue run one at a time, in order. */
+    queueName?: string;
+  } = {},
 ): Promise<void> {
   await sql`select graphile_worker.add_job(
     ${name}::text,
     ${JSON.stringify(payload)}::json,
-    max_attempts => ${options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::int
+    max_attempts => ${options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::int,
+    job_key => ${options.jobKey ?? null}::text,
+    queue_name => ${options.queueName ?? null}::text
   )`.execute(db);
 }

@@ -7,12 +7,13 @@ import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
 import { sendAuthMail } from '../auth/mail/auth-mail';
 import { deleteExpiredAuthRows } from '../auth/secrets/secrets.queries';
+import { syncPlan } from '../billing/catalog/plan-sync';
 import type { Deps } from '../deps';
 import type { JobName } from './queue';
 
 export type TaskDeps = Pick<
   Deps,
-  'db' | 'mailer' | 'clock' | 'random' | 'config' | 'logger' | 'serverKeys'
+  'db' | 'mailer' | 'clock' | 'random' | 'config' | 'logger' | 'serverKeys' | 'stripe'
 >;
 
 const ZUserPayload = z.object({ userId: z.uuid() });
@@ -55,6 +56,7 @@ export function createTaskList(deps: TaskDeps): TaskList {
     cleanup_auth_rows: task(z.record(z.string(), z.unknown()), async () => {
       await deleteExpiredAuthRows(deps.db, deps.clock.now());
     }),
+    billing_sync_plan: task(z.object({ planId: z.uuid() }), ({ planId }) => syncPlan(deps, planId)),
   } satisfies Record<JobName, Task>;
   return tasks;
 }

@@ -148,8 +148,14 @@ describe('random input to every procedure', () => {
     async (_path, entry) => {
       const schemas = inputSchemas(entry);
       const t = await createTestApp();
-      // A real, signed-in caller too, so guarded procedures reach their input handling.
+      // A real, signed-in caller too, so guarded procedures reach their input handling; an
+      // admin, so admin-only procedures (billing.plans.create, …) do as well.
       const account = await registerAccount(t);
+      await t.deps.db
+        .updateTable('users')
+        .set({ role: 'admin' })
+        .where('id', '=', account.user.id)
+        .execute();
 
       await fc.assert(
         fc.asyncProperty(inputFor(schemas.flatMap(fieldsOf)), caller, async (input, who) => {

@@ -1,0 +1,35 @@
+/**
+ * `pnpm db:seed`: applies the default plan catalog (billing/catalog/default-catalog.ts) to a
+ * migrated database and queues the Stripe syncs, which the worker (`pnpm worker`, or the API
+ * in dev) then runs. Idempotent: run it as often as you like. Uses DATABASE_URL, or outside
+ * production the dev cluster under .data/postgres.
+ */
+import { createDb } from '@tollbooth/db';
+import { seedDefaultCatalog } from '../billing/catalog/default-catalog';
+import { parseConfigOrExit } from '../config';
+import { installJobQueue } from '../jobs/worker';
+import { createLogger } from '../lib/logger';
+
+const parsed = parseConfigOrExit(process.env);
+const cluster = parsed.databaseUrl
+  ? undefined
+  : await import('@tollbooth/db/embedded').then(({ startDevPostgres }) =>
+      startDevPostgres({ ...parsed.embeddedPostgres, callerHandlesSignals: true }),
+    );
+const databaseUrl = parsed.databaseUrl ?? cluster?.databaseUrl;
+if (!databaseUrl) throw new Error('no database');
+const handle = createDb({ connectionString: databaseUrl, max: 2 });
+try {
+  // The syncs go through the job queue, whose schema may not exist yet on a fresh database.
+  await installJobQueue(handle.pool, createLogger({ level: 'warn' }));
+  const result = await seedDefaultCatalog(handle.db, { stripeConfigured: Boolean(parsed.stripe) });
+  console.log(
+    `catalog: ${result.inserted.length ? `added ${result.inserted.join(', ')}` : 'every default plan exists already'}; ` +
+      (parsed.stripe
+        ? `${result.queuedSyncs} Stripe sync(s) queued`
+        : 'STRIPE_SECRET_KEY is not set, so nothing was queued for Stripe (run again with it set)'),
+  );
+} finally {
+  await handle.close();
+  await cluster?.stop();
+}
