@@ -11,6 +11,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type InvoiceStatus = "draft" | "open" | "paid" | "uncollectible" | "void";
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -29,6 +31,10 @@ export type PlanInterval = "month" | "year";
 
 export type PlanSyncState = "failed" | "local" | "pending" | "synced";
 
+export type StripeEventStatus = "applied" | "failed" | "ignored" | "received";
+
+export type SubscriptionStatus = "active" | "canceled" | "incomplete" | "incomplete_expired" | "past_due" | "paused" | "trialing" | "unpaid";
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type UserRole = "admin" | "user";
@@ -45,6 +51,39 @@ export interface AuditLog {
   source: string;
   status: AuditStatus;
   user_agent: string | null;
+  user_id: string | null;
+}
+
+export interface DomainEvents {
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  payload: Json;
+  type: string;
+  user_id: string | null;
+}
+
+export interface Invoices {
+  amount_due: number;
+  amount_paid: number;
+  amount_remaining: number;
+  billing_reason: string | null;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  hosted_invoice_url: string | null;
+  id: string;
+  invoice_pdf: string | null;
+  number: string | null;
+  paid_at: Timestamp | null;
+  period_end: Timestamp | null;
+  period_start: Timestamp | null;
+  status: InvoiceStatus;
+  stripe_created: Timestamp;
+  stripe_customer_id: string;
+  subscription_id: string | null;
+  subtotal: number;
+  synced_at: Timestamp;
+  total: number;
+  updated_at: Generated<Timestamp>;
   user_id: string | null;
 }
 
@@ -130,6 +169,18 @@ export interface RefreshTokens {
   token_hash: Buffer;
 }
 
+export interface Refunds {
+  amount: number;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  id: string;
+  invoice_id: string | null;
+  status: string;
+  stripe_charge_id: string;
+  stripe_created: Timestamp;
+  user_id: string | null;
+}
+
 export interface Sessions {
   created_at: Timestamp;
   expires_at: Timestamp;
@@ -140,6 +191,44 @@ export interface Sessions {
   revoked_at: Timestamp | null;
   revoked_reason: string | null;
   user_agent: string | null;
+  user_id: string;
+}
+
+export interface StripeEvents {
+  applied_at: Timestamp | null;
+  error: string | null;
+  id: string;
+  livemode: boolean;
+  object_id: string | null;
+  payload: Json;
+  received_at: Generated<Timestamp>;
+  source: Generated<string>;
+  status: Generated<StripeEventStatus>;
+  stripe_created: Timestamp;
+  type: string;
+}
+
+export interface Subscriptions {
+  cancel_at: Timestamp | null;
+  cancel_at_period_end: Generated<boolean>;
+  canceled_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  current_period_end: Timestamp | null;
+  current_period_start: Timestamp | null;
+  ended_at: Timestamp | null;
+  id: string;
+  pending_change_at: Timestamp | null;
+  pending_plan_id: string | null;
+  plan_id: string | null;
+  quantity: Generated<number>;
+  status: SubscriptionStatus;
+  stripe_created: Timestamp;
+  stripe_customer_id: string;
+  stripe_price_id: string | null;
+  stripe_schedule_id: string | null;
+  synced_at: Timestamp;
+  trial_end: Timestamp | null;
+  updated_at: Generated<Timestamp>;
   user_id: string;
 }
 
@@ -154,11 +243,14 @@ export interface Users {
   password_hash: string | null;
   role: Generated<UserRole>;
   status: Generated<UserStatus>;
+  stripe_customer_id: string | null;
   updated_at: Generated<Timestamp>;
 }
 
 export interface DB {
   audit_log: AuditLog;
+  domain_events: DomainEvents;
+  invoices: Invoices;
   oauth_accounts: OauthAccounts;
   one_time_secrets: OneTimeSecrets;
   pending_registrations: PendingRegistrations;
@@ -166,6 +258,9 @@ export interface DB {
   plans: Plans;
   rate_limits: RateLimits;
   refresh_tokens: RefreshTokens;
+  refunds: Refunds;
   sessions: Sessions;
+  stripe_events: StripeEvents;
+  subscriptions: Subscriptions;
   users: Users;
 }

@@ -7,22 +7,30 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type {
   AuditLog,
   DB,
+  DomainEvents,
+  Invoices,
   OauthAccounts,
   OneTimeSecrets,
   PendingRegistrations,
   PlanPrices,
   Plans,
   RefreshTokens,
+  Refunds,
   Sessions,
+  StripeEvents,
+  Subscriptions,
 } from './schema.generated';
 
 export type {
   AuditStatus,
+  InvoiceStatus,
   Json,
   JsonValue,
   OneTimeSecretPurpose,
   PlanInterval,
   PlanSyncState,
+  StripeEventStatus,
+  SubscriptionStatus,
   UserRole,
   UserStatus,
 } from './schema.generated';
@@ -57,3 +65,19 @@ export type PlanUpdate = Updateable<Plans>;
 
 export type PlanPrice = Selectable<PlanPrices>;
 export type NewPlanPrice = Insertable<PlanPrices>;
+
+export type StripeEvent = Selectable<StripeEvents>;
+export type NewStripeEvent = Insertable<StripeEvents>;
+
+export type Subscription = Selectable<Subscriptions>;
+export type NewSubscription = Insertable<Subscriptions>;
+export type SubscriptionUpdate = Updateable<Subscriptions>;
+
+export type Invoice = Selectable<Invoices>;
+export type NewInvoice = Insertable<Invoices>;
+
+export type Refund = Selectable<Refunds>;
+export type NewRefund = Insertable<Refunds>;
+
+export type DomainEvent = Selectable<DomainEvents>;
+export type NewDomainEvent = Insertable<DomainEvents>;
