@@ -207,6 +207,13 @@ const schema = z
     STRIPE_TIMEOUT_MS: integer(1_000, 120_000).default(15_000),
     /** The SDK's own retries of a failed request (with the same idempotency key). */
     STRIPE_MAX_NETWORK_RETRIES: integer(0, 10).default(2),
+    /**
+     * Access of a `past_due` subscription while Stripe retries the payment: `keep` the plan
+     * (the default: a card that failed once is usually fixed) or drop to `free` at once.
+     */
+    BILLING_PAST_DUE_ACCESS: z
+      .enum(['keep', 'free'], { error: 'must be keep or free' })
+      .default('keep'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -276,6 +283,7 @@ const schema = z
           maxNetworkRetries: env.STRIPE_MAX_NETWORK_RETRIES,
         }
       : undefined,
+    billingPastDueAccess: env.BILLING_PAST_DUE_ACCESS,
     oauth: {
       google:
         env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
