@@ -108,11 +108,9 @@ const serverKey = z.string().transform((value, ctx) => {
 });
 
 /** A Stripe secret or restricted key (the emulator's `sk_test_emulator_…` fits too). */
-const stripeSecretKey = z
-  .string()
-  .regex(/^(sk|rk)_(test|live)_\S+$/, {
-    error: 'must be a Stripe secret key (sk_test_…, sk_live_…)',
-  });
+const stripeSecretKey = z.string().regex(/^(sk|rk)_(test|live)_\S+$/, {
+  error: 'must be a Stripe secret key (sk_test_…, sk_live_…)',
+});
 
 const stripeWebhookSecret = z
   .string()

@@ -23,7 +23,7 @@ describe('the client types', () => {
     // @ts-expect-error no such procedure
     client.system.nope.query();
     // @ts-expect-error no such router
-    client.billing.plans.list.query();
+    client.nowhere.plans.list.query();
   });
 
   it('rejects a wrong input and a wrong call type', () => {
