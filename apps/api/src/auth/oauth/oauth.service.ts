@@ -122,26 +122,3 @@ export async function exchangeOAuthCode(
 function invalidExchangeCode(): AppError {
   return new AppError('INVALID_TOKEN', 'This sign-in code is invalid or was already used');
 }
-
-/**
- * redirect_to must be an http(s) URL on the frontend (APP_URL's origin) or an origin in
- * ALLOWED_ORIGINS: anything else would make us an open redirector that hands sign-in codes
- * to whoever crafted the link. Compared as parsed origins, so `app.example.com.evil.test`,
- * `//evil.test` and `https://app.example.com@evil.test` are all refused.
- */
-export function allowedRedirect(
-  value: string | undefined,
-  config: Pick<Deps['config'], 'appUrl' | 'allowedOrigins'>,
-): URL | null {
-  if (value === undefined) return new URL(config.appUrl);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (url.username || url.password) return null;
-  const allowed = new Set([new URL(config.appUrl).origin, ...config.allowedOrigins]);
-  return allowed.has(url.origin) ? url : null;
-}
