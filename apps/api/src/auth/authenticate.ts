@@ -25,7 +25,7 @@ export async function authenticate(
     return authenticateNextAuth(deps, deps.nextAuthTokens, token, meta);
   }
   const claims = await deps.accessTokens.verify(token);
-  const user = await findActiveUserForSession(deps.pool, claims.sub, claims.sid);
+  const user = await findActiveUserForSession(deps.pool, claims.sub, claims.sid, deps.clock.now());
   if (!user) throw new AppError('UNAUTHENTICATED', 'The session has ended; sign in again');
   return { user, sessionId: claims.sid };
 }

@@ -56,8 +56,9 @@ export async function setUserRole(db: Db, email: string, role: 'user' | 'admin')
 
 /**
  * The one round trip of an authenticated request: the caller's user row, provided the
- * session named by the access token is still live and the account active. Revoking a
- * session therefore takes effect at once, not when its access token expires.
+ * session named by the access token is still live (not revoked, not past its end) and the
+ * account active. Revoking a session, or reaching its end (SESSION_MAX_AGE_DAYS), therefore
+ * takes effect at once, not when its access token expires. `now` is the app's clock.
  *
  * Hand-written SQL as a named prepared statement, not Kysely: it runs on every
  * authenticated request, and a named statement is parsed and planned once per connection
@@ -67,14 +68,16 @@ export async function findActiveUserForSession(
   pool: pg.Pool,
   userId: string,
   sessionId: string,
+  now: Date,
 ): Promise<User | undefined> {
   const result = await pool.query<User>({
     name: 'auth_active_user_for_session',
     text: `SELECT users.* FROM users
            JOIN sessions ON sessions.user_id = users.id
            WHERE users.id = $1 AND users.status = 'active'
-             AND sessions.id = $2 AND sessions.revoked_at IS NULL`,
-    values: [userId, sessionId],
+             AND sessions.id = $2 AND sessions.revoked_at IS NULL
+             AND sessions.expires_at > $3`,
+    values: [userId, sessionId, now],
   });
   return result.rows[0];
 }

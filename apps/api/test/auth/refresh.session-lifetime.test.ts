@@ -53,6 +53,20 @@ describe('a session has an absolute lifetime besides the sliding one', () => {
     expect(me.appCode).toBe('UNAUTHENTICATED');
   });
 
+  it('refuses an access token at the session end, even one issued minutes before it', async () => {
+    const { clock, t, account } = await setup();
+    const token = await keepRefreshing(t, clock, account.refreshToken, 10, 80);
+    // Five minutes before the end: a fresh pair whose access token would live ten minutes past it.
+    clock.advance(10 * DAY_MS - 5 * 60 * 1000);
+    const last = await t.client().auth.refresh.mutate({ refreshToken: token });
+    const me = () => t.client({ accessToken: last.accessToken, batch: false }).auth.me.query();
+    expect((await me()).id).toBe(account.user.id);
+
+    clock.advance(6 * 60 * 1000);
+
+    expect((await failure(me())).appCode).toBe('UNAUTHENTICATED');
+  });
+
   it('caps a refreshed token at the session end instead of 30 more days', async () => {
     const { clock, t, account, start } = await setup();
     const token = await keepRefreshing(t, clock, account.refreshToken, 20, 60);
