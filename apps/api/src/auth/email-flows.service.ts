@@ -10,7 +10,7 @@ import { enqueueJob } from '../jobs/queue';
 import type { Caller } from './account.service';
 import { passwordPolicyViolation } from './passwords/passwords';
 import { enforceRateLimits, mailRateLimits } from './rate-limit/enforce';
-import { ipSubject } from './rate-limit/postgres-limiter';
+import { ipSubject } from './rate-limit/ip-subject';
 import { proveRegistrationPassword } from './registration/registration-proof';
 import { createRegisteredAccount } from './registration/verify-first';
 import { redeemToken, redeemTokenWithUser } from './secrets/secrets.service';

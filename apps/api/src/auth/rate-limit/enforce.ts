@@ -1,7 +1,8 @@
 import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors/app-error';
-import { emailSubject, ipSubject } from './postgres-limiter';
+import { emailSubject } from './email-subject';
+import { ipSubject } from './ip-subject';
 import type { RateLimitName } from './rules';
 
 /**

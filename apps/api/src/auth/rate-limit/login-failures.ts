@@ -20,8 +20,10 @@
  */
 import type { RequestMeta } from '../../audit/audit';
 import type { Deps } from '../../deps';
+import { emailSubject } from './email-subject';
 import { refuseRateLimited } from './enforce';
-import { emailSubject, ipSubject, type RateLimitCount } from './postgres-limiter';
+import { ipSubject } from './ip-subject';
+import type { RateLimitCount } from './postgres-limiter';
 import type { RateLimitName } from './rules';
 
 type Refusal = { rule: RateLimitName; retryAfterSeconds: number } | null;

@@ -2,14 +2,12 @@
  * Rate limiting on rate-limiter-flexible's Postgres store: the counters live in the shared
  * database (table `rate_limits`, created by migration 0002), so a limit holds across every
  * API process, not per process. Keys are `<rule>:<subject>`, the subject a client network
- * (ip-subject.ts) or the SHA-256 of an email address (no email addresses in the table, always
- * under 255 chars).
+ * (ip-subject.ts) or the SHA-256 of an email address (email-subject.ts; no email addresses in
+ * the table, always under 255 chars).
  */
 
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { normalizeEmail } from '../../lib/email';
-import { sha256 } from '../../lib/hash';
 import type { RateLimitName, RateLimitRule } from './rules';
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -29,14 +27,6 @@ export interface RateLimiter {
   /** Reads counters, in one query and without writing (a counter not in the table is 0). */
   peek(checks: ReadonlyArray<readonly [RateLimitName, string]>): Promise<RateLimitCount[]>;
 }
-
-/** Subject for a per-address limit: case-insensitive, and no plaintext email in the store. */
-export function emailSubject(email: string): string {
-  return sha256(normalizeEmail(email)).toString('hex');
-}
-
-// Per-IP subjects group IPv6 clients per /64; callers take both subjects from here.
-export { ipSubject } from './ip-subject';
 
 export function createPostgresRateLimiter(
   pool: pg.Pool,

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps';
 import { AppError } from '../../errors/app-error';
 import { enqueueJob } from '../../jobs/queue';
 import { enforceRateLimits } from '../rate-limit/enforce';
-import { ipSubject } from '../rate-limit/postgres-limiter';
+import { ipSubject } from '../rate-limit/ip-subject';
 import { type AuthResult, signIn } from '../sessions/sign-in';
 import { insertUser } from '../users.queries';
 import { registerVerifyFirst } from './verify-first';

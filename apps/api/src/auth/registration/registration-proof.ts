@@ -28,8 +28,8 @@ import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors/app-error';
 import { sha256 } from '../../lib/hash';
+import { emailSubject } from '../rate-limit/email-subject';
 import { enforceRateLimits } from '../rate-limit/enforce';
-import { emailSubject } from '../rate-limit/postgres-limiter';
 import { parseToken } from '../secrets/one-time-secrets';
 import { findPendingRegistrationByToken } from './pending-registrations.queries';
 

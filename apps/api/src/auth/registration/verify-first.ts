@@ -34,7 +34,7 @@ import { enqueueJob } from '../../jobs/queue';
 import { normalizeEmail } from '../../lib/email';
 import type { RandomSource } from '../../lib/random';
 import { enforceRateLimits, mailRateLimits } from '../rate-limit/enforce';
-import { ipSubject } from '../rate-limit/postgres-limiter';
+import { ipSubject } from '../rate-limit/ip-subject';
 import { formatToken, generateTokenSecret, secretExpiry } from '../secrets/one-time-secrets';
 import { insertOneTimeSecret } from '../secrets/secrets.queries';
 import { findUserByEmail, insertUser } from '../users.queries';

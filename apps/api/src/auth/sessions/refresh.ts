@@ -10,7 +10,7 @@ import { AppError } from '../../errors/app-error';
 import { constantTimeEqual } from '../../lib/hash';
 import { toPublicUser } from '../public-user';
 import { enforceRateLimits } from '../rate-limit/enforce';
-import { ipSubject } from '../rate-limit/postgres-limiter';
+import { ipSubject } from '../rate-limit/ip-subject';
 import {
   formatRefreshToken,
   parseRefreshToken,
