@@ -15,6 +15,7 @@ const ID_SHAPES = {
   lineItem: ['li_', 24],
   subscription: ['sub_', 24],
   subscriptionItem: ['si_', 14],
+  subscriptionSchedule: ['sub_sched_', 24],
   invoice: ['in_', 24],
   invoiceLine: ['il_', 24],
   paymentMethod: ['pm_', 24],

@@ -19,6 +19,7 @@ import type {
   EmulatedRefund,
 } from './objects/payments.ts';
 import type { EmulatedSubscription } from './objects/subscription.ts';
+import type { EmulatedSubscriptionSchedule } from './objects/subscription-schedule.ts';
 import type { CheckoutOptions, PendingInvoiceLine, Store } from './store.ts';
 
 const FORMAT_VERSION = 1;
@@ -133,6 +134,12 @@ function restore(store: Store, c: Record<string, unknown>): void {
     c.subscriptions,
     'subscriptions',
     tagged<EmulatedSubscription>('subscription'),
+  );
+  refill(
+    store.subscriptionSchedules,
+    c.subscriptionSchedules,
+    'subscriptionSchedules',
+    tagged<EmulatedSubscriptionSchedule>('subscription_schedule'),
   );
   refill(store.invoices, c.invoices, 'invoices', tagged<EmulatedInvoice>('invoice'));
   refill(

@@ -14,6 +14,7 @@ import type {
   EmulatedRefund,
 } from './objects/payments.ts';
 import type { EmulatedSubscription } from './objects/subscription.ts';
+import type { EmulatedSubscriptionSchedule } from './objects/subscription-schedule.ts';
 
 /** A proration waiting for the subscription's next invoice (Stripe's pending invoice items). */
 export interface PendingInvoiceLine {
@@ -46,6 +47,7 @@ export interface Store {
   checkoutLineItems: Map<string, Stripe.LineItem[]>;
   checkoutOptions: Map<string, CheckoutOptions>;
   subscriptions: Map<string, EmulatedSubscription>;
+  subscriptionSchedules: Map<string, EmulatedSubscriptionSchedule>;
   invoices: Map<string, EmulatedInvoice>;
   paymentMethods: Map<string, EmulatedPaymentMethod>;
   paymentIntents: Map<string, EmulatedPaymentIntent>;
@@ -65,6 +67,7 @@ export function createStore(): Store {
     checkoutLineItems: new Map(),
     checkoutOptions: new Map(),
     subscriptions: new Map(),
+    subscriptionSchedules: new Map(),
     invoices: new Map(),
     paymentMethods: new Map(),
     paymentIntents: new Map(),
@@ -85,6 +88,8 @@ type Expandable = { id: string; object: string };
 
 /** Finds any stored object by id, for `expand[]`: the prefix says which collection to look in. */
 export function findById(store: Store, id: string): Expandable | undefined {
+  // `sub_sched_…` shares its first segment with `sub_…`.
+  if (id.startsWith('sub_sched_')) return store.subscriptionSchedules.get(id);
   const [prefix] = id.split('_', 1);
   switch (prefix) {
     case 'cus':

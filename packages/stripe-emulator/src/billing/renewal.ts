@@ -4,7 +4,7 @@
 // makes the subscription `past_due` and schedules retries from the dunning policy; when the last
 // retry fails the subscription is canceled or marked `unpaid`, per that policy.
 import type { EmulatorContext } from '../context.ts';
-import { previousAttributes, toJson } from '../json.ts';
+import { type JsonObject, previousAttributes, toJson } from '../json.ts';
 import type { EmulatedInvoice } from '../objects/invoice.ts';
 import type { EmulatedSubscription } from '../objects/subscription.ts';
 import {
@@ -24,20 +24,30 @@ import {
   setStatus,
 } from './subscriptions.ts';
 
-export function reachPeriodEnd(ctx: EmulatorContext, subscription: EmulatedSubscription): void {
+/**
+ * `before` is the subscription as the previous `customer.subscription.updated` left it, when
+ * the caller changed it first (a schedule entering a phase at this boundary), so the renewal's
+ * one event shows both changes.
+ */
+export function reachPeriodEnd(
+  ctx: EmulatorContext,
+  subscription: EmulatedSubscription,
+  before: JsonObject = toJson(subscription),
+): void {
   const period = currentPeriod(subscription);
   const cancelAt = subscription.cancel_at;
   if (subscription.cancel_at_period_end || (cancelAt !== null && cancelAt <= period.end)) {
     endSubscription(ctx, subscription, { reason: 'cancellation_requested', endedAt: period.end });
     return;
   }
-  renew(ctx, subscription, period);
+  renew(ctx, subscription, period, before);
 }
 
 function renew(
   ctx: EmulatorContext,
   subscription: EmulatedSubscription,
   period: { start: number; end: number },
+  before: JsonObject,
 ): void {
   const customer = ctx.store.customers.get(idOf(subscription.customer));
   const [first] = subscription.items.data;
@@ -46,7 +56,6 @@ function renew(
     start: period.end,
     end: nextBoundary(subscription.billing_cycle_anchor, recurringOf(first.price), period.end),
   };
-  const before = toJson(subscription);
   for (const item of subscription.items.data) {
     item.current_period_start = fresh.start;
     item.current_period_end = fresh.end;

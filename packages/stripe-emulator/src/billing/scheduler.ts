@@ -1,10 +1,13 @@
-// Runs everything that is due at the emulated time, in time order: period ends, dunning
-// retries, checkout session expiry. Advancing the clock steps through each due moment in turn
-// (the clock is set to that moment first), so a jump of three months produces three renewals
-// with their real dates rather than one confused catch-up.
+// Runs everything that is due at the emulated time, in time order: subscription schedule steps,
+// period ends, dunning retries, checkout session expiry. Advancing the clock steps through each
+// due moment in turn (the clock is set to that moment first), so a jump of three months produces
+// three renewals with their real dates rather than one confused catch-up. At one moment a
+// schedule step goes first, so a phase that starts where a period ends is in place when that
+// period renews.
 import type { EmulatorContext } from '../context.ts';
 import { expireCheckoutSession } from './checkout.ts';
 import { reachPeriodEnd, retryInvoice } from './renewal.ts';
+import { runSchedule, scheduleDueAt } from './schedule-transitions.ts';
 import { currentPeriod } from './subscriptions.ts';
 
 interface Task {
@@ -22,6 +25,10 @@ function nextTask(ctx: EmulatorContext): Task | undefined {
   const consider = (at: number, run: () => void) => {
     if (!next || at < next.at) next = { at, run };
   };
+  for (const schedule of ctx.store.subscriptionSchedules.values()) {
+    const at = scheduleDueAt(schedule);
+    if (at !== undefined) consider(at, () => runSchedule(ctx, schedule));
+  }
   for (const subscription of ctx.store.subscriptions.values()) {
     if (!BILLING_STATUSES.has(subscription.status)) continue;
     consider(currentPeriod(subscription).end, () => reachPeriodEnd(ctx, subscription));

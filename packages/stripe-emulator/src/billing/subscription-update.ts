@@ -4,6 +4,8 @@
 //    (`create_prorations`, the default), invoiced now (`always_invoice`) or skipped (`none`);
 //  - different interval (monthly → yearly): the billing cycle restarts today and is invoiced
 //    now, with a credit for the unused old period unless `proration_behavior=none`.
+// A subscription driven by a schedule takes item changes (the current phase follows) but no
+// cancellation changes: those go through the schedule, as Stripe insists.
 import type Stripe from 'stripe';
 import type { EmulatorContext } from '../context.ts';
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
@@ -12,11 +14,13 @@ import { previousAttributes, toJson } from '../json.ts';
 import type { LineFields } from '../objects/invoice.ts';
 import type { EmulatedPaymentMethod } from '../objects/payments.ts';
 import type { EmulatedSubscription } from '../objects/subscription.ts';
+import type { PendingInvoiceLine } from '../store.ts';
 import { collectInvoice, draftInvoice, finalizeInvoice } from './invoicing.ts';
 import { applyItemStates, itemStates } from './items.ts';
 import { idOf } from './lookup.ts';
 import { nextBoundary } from './periods.ts';
 import { type ItemState, prorationLine } from './proration.ts';
+import { scheduleOf, syncCurrentPhase } from './schedule-lifecycle.ts';
 import {
   assertSameInterval,
   currentPeriod,
@@ -45,7 +49,12 @@ export interface SubscriptionUpdate {
   description: string | null | undefined;
   cancellationComment: string | null | undefined;
   cancellationFeedback: Stripe.Subscription.CancellationDetails.Feedback | null | undefined;
+  /** Set when a schedule enters a phase: the schedule already holds the new items. */
+  fromSchedule?: boolean;
 }
+
+/** Nothing is left of the period (a change at its very end): Stripe prorates nothing. */
+const nonZero = (line: PendingInvoiceLine) => line.amount !== 0;
 
 const sameItem = (a: ItemState, b: ItemState) =>
   a.price.id === b.price.id && a.quantity === b.quantity;
@@ -92,6 +101,12 @@ export function updateSubscription(
   if (ended && changesBilling) {
     throw invalidRequest(
       'A canceled subscription can only update its cancellation_details and metadata.',
+    );
+  }
+  const schedule = scheduleOf(ctx, subscription);
+  if (schedule && update.cancelAtPeriodEnd !== undefined) {
+    throw invalidRequest(
+      `The subscription is managed by the subscription schedule \`${schedule.id}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
     );
   }
   const planned = update.items ? plannedItems(subscription, update.items) : undefined;
@@ -157,6 +172,7 @@ export function updateSubscription(
   if (Object.keys(previous).length > 0) {
     ctx.events.emit('customer.subscription.updated', subscription, previous);
   }
+  if (planned && !update.fromSchedule) syncCurrentPhase(ctx, subscription);
   if (invoice) {
     finalizeInvoice(ctx, invoice);
     const outcome = collectInvoice(ctx, invoice);
@@ -189,7 +205,7 @@ function changeItems(
   const pending = ctx.store.pendingInvoiceLines.get(subscription.id) ?? [];
   if (intervalChanged) {
     const credits = prorate
-      ? previous.map((item) => prorationLine(ctx, item, period, at, 'credit'))
+      ? previous.map((item) => prorationLine(ctx, item, period, at, 'credit')).filter(nonZero)
       : [];
     const fresh = { start: now, end: nextBoundary(now, newRecurring, now) };
     subscription.billing_cycle_anchor = now;
@@ -214,7 +230,7 @@ function changeItems(
   const prorations = [
     ...removedOrChanged.map((item) => prorationLine(ctx, item, period, at, 'credit')),
     ...addedOrChanged.map((item) => prorationLine(ctx, item, period, at, 'charge')),
-  ];
+  ].filter(nonZero);
   if (update.prorationBehavior === 'always_invoice') {
     ctx.store.pendingInvoiceLines.delete(subscription.id);
     return [...pending, ...prorations].map((line) => lineFromPending(ctx, subscription.id, line));

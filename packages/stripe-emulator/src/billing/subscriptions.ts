@@ -25,6 +25,7 @@ import {
   productName,
 } from './invoicing.ts';
 import { nextBoundary } from './periods.ts';
+import { endScheduleWith, type ScheduleEnding } from './schedule-lifecycle.ts';
 
 export interface NewItem {
   price: Stripe.Price;
@@ -111,6 +112,8 @@ export interface StartInput {
   metadata: Record<string, string>;
   description: string | null;
   trialPeriodDays: number | null;
+  /** The schedule that starts this subscription, set before `customer.subscription.created`. */
+  schedule?: string;
 }
 
 /**
@@ -150,6 +153,7 @@ export function startSubscription(ctx: EmulatorContext, input: StartInput) {
     trialStart: trialEnd ? now : null,
     trialEnd,
   });
+  subscription.schedule = input.schedule ?? null;
   ctx.store.subscriptions.set(id, subscription);
   const invoice = draftInvoice(ctx, {
     customer: input.customer,
@@ -191,6 +195,8 @@ export interface CancelOptions {
   feedback?: Stripe.Subscription.CancellationDetails.Feedback | null;
   /** When the subscription ends; now for an immediate cancel, period end for a scheduled one. */
   endedAt: number;
+  /** What happens to an attached schedule; by default `canceled` (`aborted` after dunning). */
+  scheduleEnding?: ScheduleEnding;
 }
 
 /** Ends a subscription: `customer.subscription.deleted`, retries stop, pending prorations go. */
@@ -218,4 +224,6 @@ export function endSubscription(
     if (invoice.subscription === subscription.id) invoice.next_payment_attempt = null;
   }
   ctx.events.emit('customer.subscription.deleted', subscription);
+  const ending = options.reason === 'payment_failed' ? 'aborted' : 'canceled';
+  endScheduleWith(ctx, subscription, options.scheduleEnding ?? ending);
 }

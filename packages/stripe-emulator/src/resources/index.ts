@@ -8,6 +8,7 @@ import { registerInvoiceRoutes } from './invoices.ts';
 import { registerPaymentMethodRoutes } from './payment-methods.ts';
 import { registerPaymentRoutes } from './payments.ts';
 import { registerPortalAndEventRoutes } from './portal-and-events.ts';
+import { registerSubscriptionScheduleRoutes } from './subscription-schedules.ts';
 import { registerSubscriptionRoutes } from './subscriptions.ts';
 
 export function createApiRouter(ctx: EmulatorContext): Router {
@@ -16,6 +17,7 @@ export function createApiRouter(ctx: EmulatorContext): Router {
   registerCatalogRoutes(router, ctx);
   registerCheckoutRoutes(router, ctx);
   registerSubscriptionRoutes(router, ctx);
+  registerSubscriptionScheduleRoutes(router, ctx);
   registerInvoiceRoutes(router, ctx);
   registerPaymentMethodRoutes(router, ctx);
   registerPaymentRoutes(router, ctx);
