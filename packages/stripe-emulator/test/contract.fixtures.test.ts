@@ -39,6 +39,7 @@ const DECLARATIONS: Record<string, [file: string, interfaceName: string]> = {
   refund: ['Refunds.d.ts', 'Refund'],
   subscription: ['Subscriptions.d.ts', 'Subscription'],
   subscription_item: ['SubscriptionItems.d.ts', 'SubscriptionItem'],
+  subscription_schedule: ['SubscriptionSchedules.d.ts', 'SubscriptionSchedule'],
 };
 
 /** Fields the emulator adds beyond the SDK's types, with their declared nullability. */
@@ -129,6 +130,9 @@ beforeAll(async () => {
     customer: customerId,
     return_url: 'https://a.example',
   });
+  const schedule = await stripe.subscriptionSchedules.create({
+    from_subscription: subscription.id,
+  });
   const [event] = (await stripe.events.list({ limit: 1 })).data;
   const customer = await stripe.customers.retrieve(customerId);
 
@@ -149,6 +153,7 @@ beforeAll(async () => {
     refund,
     subscription,
     subscription_item: subscription.items.data[0],
+    subscription_schedule: schedule,
   };
   for (const [name, value] of Object.entries(found)) {
     if (!value) throw new Error(`no ${name} to compare`);

@@ -43,6 +43,36 @@ describe('state file', () => {
     }
   });
 
+  it('keeps subscription schedules, which still move to their next phase', async () => {
+    const statePath = join(dir, 'state.json');
+    const first = await startTestEmulator({ statePath });
+    const pro = await createPlan(first.stripe, { amount: 3000 });
+    const basic = await createPlan(first.stripe, { amount: 1000 });
+    const { subscription } = await subscribe(first, pro.price);
+    const schedule = await first.stripe.subscriptionSchedules.create({
+      from_subscription: subscription.id,
+    });
+    await first.stripe.subscriptionSchedules.update(schedule.id, {
+      phases: [
+        { items: [{ price: pro.price.id }], start_date: START, end_date: START + 31 * DAY },
+        { items: [{ price: basic.price.id }] },
+      ],
+    });
+    await first.stop();
+
+    const second = await startTestEmulator({ statePath, clock: createManualClock(START) });
+    try {
+      const restored = await second.stripe.subscriptionSchedules.retrieve(schedule.id);
+      expect(restored).toMatchObject({ status: 'active', subscription: subscription.id });
+      expect(restored.phases).toHaveLength(2);
+      second.emulator.clock.advance(31 * DAY);
+      const renewed = await second.stripe.subscriptions.retrieve(subscription.id);
+      expect(renewed.items.data[0]?.price.id).toBe(basic.price.id);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('starts empty when the file does not exist yet', async () => {
     const env = await startTestEmulator({ statePath: join(dir, 'nested', 'state.json') });
     try {
