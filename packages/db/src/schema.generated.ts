@@ -7,6 +7,8 @@ import type { ColumnType } from "kysely";
 
 export type AuditStatus = "failure" | "success";
 
+export type CreditEntryKind = "adjustment" | "debit" | "grant" | "plan_grant" | "purchase" | "refund" | "reversal" | "usage";
+
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
@@ -41,6 +43,20 @@ export type UserRole = "admin" | "user";
 
 export type UserStatus = "active" | "deactivated";
 
+export interface ApiKeys {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  first_used_at: Timestamp | null;
+  id: Generated<string>;
+  key_hash: Buffer;
+  last_used_at: Timestamp | null;
+  lookup: string;
+  name: string;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  scopes: string[];
+}
+
 export interface AuditLog {
   created_at: Generated<Timestamp>;
   event_type: string;
@@ -52,6 +68,25 @@ export interface AuditLog {
   status: AuditStatus;
   user_agent: string | null;
   user_id: string | null;
+}
+
+export interface CreditBalances {
+  balance: number;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface CreditLedger {
+  balance_after: number;
+  created_at: Generated<Timestamp>;
+  delta: number;
+  id: Generated<number>;
+  idempotency_key: string | null;
+  kind: CreditEntryKind;
+  metadata: Generated<Json>;
+  reason: string | null;
+  source_ref: string | null;
+  user_id: string;
 }
 
 export interface DomainEvents {
@@ -248,7 +283,10 @@ export interface Users {
 }
 
 export interface DB {
+  api_keys: ApiKeys;
   audit_log: AuditLog;
+  credit_balances: CreditBalances;
+  credit_ledger: CreditLedger;
   domain_events: DomainEvents;
   invoices: Invoices;
   oauth_accounts: OauthAccounts;

@@ -5,7 +5,10 @@
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type {
+  ApiKeys,
   AuditLog,
+  CreditBalances,
+  CreditLedger,
   DB,
   DomainEvents,
   Invoices,
@@ -23,6 +26,7 @@ import type {
 
 export type {
   AuditStatus,
+  CreditEntryKind,
   InvoiceStatus,
   Json,
   JsonValue,
@@ -81,3 +85,11 @@ export type NewRefund = Insertable<Refunds>;
 
 export type DomainEvent = Selectable<DomainEvents>;
 export type NewDomainEvent = Insertable<DomainEvents>;
+
+export type ApiKey = Selectable<ApiKeys>;
+export type NewApiKey = Insertable<ApiKeys>;
+
+export type CreditBalance = Selectable<CreditBalances>;
+
+export type CreditEntry = Selectable<CreditLedger>;
+export type NewCreditEntry = Insertable<CreditLedger>;
