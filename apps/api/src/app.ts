@@ -13,6 +13,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { oauthRoutes } from './auth/oauth/oauth.routes';
+import { stripeWebhookRoutes } from './billing/webhooks/stripe-webhook.route';
 import type { Deps } from './deps';
 import { AppError } from './errors/app-error';
 import { isUnexpected, toPublicError } from './errors/error-shape';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.route('/', systemRoutes(deps));
   app.route('/', jwksRoutes(deps));
   app.route('/', oauthRoutes(deps));
+  app.route('/', stripeWebhookRoutes(deps));
 
   app.all('/trpc/*', async (c) => {
     const response = await fetchRequestHandler({

@@ -15,6 +15,7 @@ import { loadServerKeys, type ServerKeys } from './auth/secrets/server-key';
 import { type AccessTokens, createAccessTokens } from './auth/tokens/access-tokens';
 import { createNextAuthTokens, type NextAuthTokens } from './auth/tokens/nextauth-tokens';
 import { type KeyRing, loadKeyRing } from './auth/tokens/signing-keys';
+import { countSubscriptionsByStatus } from './billing/mirror/subscriptions.queries';
 import { createStripeClient } from './billing/stripe-client';
 import type { Config } from './config';
 import { type Clock, systemClock } from './lib/clock';
@@ -117,7 +118,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
       pool: handle.pool,
       logger,
       clock,
-      metrics: createMetrics(handle.pool),
+      metrics: createMetrics(handle.pool, {
+        subscriptionsByStatus: () => countSubscriptionsByStatus(handle.db),
+      }),
       random: overrides.random ?? cryptoRandom,
       mailer,
       keys,

@@ -33,6 +33,31 @@ export const AUDIT_EVENTS = [
   'billing.plan_created',
   'billing.plan_updated',
   'billing.plan_archived',
+  /** An admin made a server API key (metadata: keyId, prefix, name, scopes). */
+  'api_keys.created',
+  /** The first request that authenticated with the key (metadata: keyId, prefix). */
+  'api_keys.first_used',
+  'api_keys.revoked',
+  /** admin.credits.grant (metadata: amount, reason, entryId; userId is the account credited). */
+  'credits.granted',
+  /**
+   * Applied from Stripe (webhook or reconciliation; metadata.via, metadata.stripeEvent): a
+   * subscription's lifecycle, invoices, refunds, the customer link, dashboard catalog changes,
+   * and every change of a user's access (billing.access_changed, beside the domain event).
+   */
+  'billing.subscription_started',
+  'billing.subscription_plan_changed',
+  'billing.subscription_cancel_scheduled',
+  'billing.subscription_resumed',
+  'billing.subscription_change_scheduled',
+  'billing.subscription_status_changed',
+  'billing.subscription_ended',
+  'billing.invoice_paid',
+  'billing.invoice_payment_failed',
+  'billing.refund_recorded',
+  'billing.customer_linked',
+  'billing.plan_price_changed',
+  'billing.access_changed',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];

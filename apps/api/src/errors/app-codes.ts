@@ -58,6 +58,8 @@ export const APP_CODES = {
   OAUTH_FAILED: 'BAD_REQUEST',
   /** Billing is not configured on this server (no STRIPE_SECRET_KEY): nothing can be charged or synced. */
   BILLING_DISABLED: 'PRECONDITION_FAILED',
+  /** POST /webhooks/stripe: the Stripe-Signature header is missing, forged, or older than 300 s. */
+  WEBHOOK_SIGNATURE_INVALID: 'BAD_REQUEST',
   /** billing.plans.*: no plan with that code. */
   PLAN_NOT_FOUND: 'NOT_FOUND',
   /** billing.plans.create: a plan with that code exists (archived ones too: codes are never reused). */

@@ -9,6 +9,7 @@
  */
 import type { Database } from '@tollbooth/db';
 import { type Kysely, sql } from 'kysely';
+import type { BillingMailPayload } from '../billing/mail/billing-mail';
 
 /** Every task and its payload; the worker's task list is typed against this. */
 export interface JobPayloads {
@@ -28,6 +29,10 @@ export interface JobPayloads {
   cleanup_auth_rows: Record<string, unknown>;
   /** Make Stripe match plan `planId` as it is when the job runs (billing/catalog/plan-sync.ts). */
   billing_sync_plan: { planId: string };
+  /** A billing mail (billing/mail/billing-mail.ts), queued by the event that caused it. */
+  send_billing_mail: BillingMailPayload;
+  /** Stripe events we never received, overdue subscriptions (billing/reconcile); also cron. */
+  billing_reconcile: Record<string, unknown>;
 }
 
 export type JobName = keyof JobPayloads;

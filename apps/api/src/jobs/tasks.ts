@@ -8,12 +8,14 @@ import { z } from 'zod';
 import { sendAuthMail } from '../auth/mail/auth-mail';
 import { deleteExpiredAuthRows } from '../auth/secrets/secrets.queries';
 import { syncPlan } from '../billing/catalog/plan-sync';
+import { sendBillingMail, ZBillingMailPayload } from '../billing/mail/billing-mail';
+import { reconcileBilling } from '../billing/reconcile/reconcile';
 import type { Deps } from '../deps';
 import type { JobName } from './queue';
 
 export type TaskDeps = Pick<
   Deps,
-  'db' | 'mailer' | 'clock' | 'random' | 'config' | 'logger' | 'serverKeys' | 'stripe'
+  'db' | 'mailer' | 'clock' | 'random' | 'config' | 'logger' | 'serverKeys' | 'stripe' | 'metrics'
 >;
 
 const ZUserPayload = z.object({ userId: z.uuid() });
@@ -57,6 +59,10 @@ export function createTaskList(deps: TaskDeps): TaskList {
       await deleteExpiredAuthRows(deps.db, deps.clock.now());
     }),
     billing_sync_plan: task(z.object({ planId: z.uuid() }), ({ planId }) => syncPlan(deps, planId)),
+    send_billing_mail: task(ZBillingMailPayload, (payload) => sendBillingMail(deps, payload)),
+    billing_reconcile: task(z.record(z.string(), z.unknown()), async () => {
+      await reconcileBilling(deps);
+    }),
   } satisfies Record<JobName, Task>;
   return tasks;
 }

@@ -36,7 +36,12 @@ export function appLink(appUrl: string, pathName: string, token: string): string
   return url.toString();
 }
 
-function layout(title: string, paragraphs: string[], action?: { label: string; url: string }) {
+/** The HTML every mail shares (billing/mail renders its mails with it too). */
+export function layout(
+  title: string,
+  paragraphs: string[],
+  action?: { label: string; url: string },
+) {
   const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
   const button = action
     ? `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:10px 16px;background:#111;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(action.label)}</a></p>\n<p style="color:#666;font-size:12px">Or paste this link into your browser: ${escapeHtml(action.url)}</p>`
@@ -44,7 +49,7 @@ function layout(title: string, paragraphs: string[], action?: { label: string; u
   return `<!doctype html>\n<html><body style="font-family:system-ui,sans-serif;line-height:1.5;max-width:560px">\n<h1 style="font-size:20px">${escapeHtml(title)}</h1>\n${body}\n${button}\n</body></html>`;
 }
 
-function text(paragraphs: string[], link?: string): string {
+export function text(paragraphs: string[], link?: string): string {
   return [...paragraphs, ...(link ? [link] : [])].join('\n\n');
 }
 

@@ -9,6 +9,21 @@ export interface Metrics {
   registry: Registry;
   observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void;
   observeProcedure(labels: { procedure: string; type: string; ok: boolean }, seconds: number): void;
+  /** A Stripe webhook event by (bounded) type and what became of it. */
+  countStripeEvent(labels: { type: string; outcome: StripeEventOutcome }): void;
+}
+
+export type StripeEventOutcome =
+  | 'received'
+  | 'applied'
+  | 'duplicate'
+  | 'failed'
+  | 'ignored'
+  | 'rejected';
+
+export interface MetricsSources {
+  /** Read at scrape time for the subscriptions-by-status gauge. */
+  subscriptionsByStatus?: () => Promise<Array<{ status: string; count: number }>>;
 }
 
 /** From 1 ms to 10 s: covers a cached token check and an argon2 hash under load. */
@@ -16,7 +31,7 @@ const LATENCY_BUCKETS_SECONDS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-export function createMetrics(pool: pg.Pool): Metrics {
+export function createMetrics(pool: pg.Pool, sources: MetricsSources = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -53,6 +68,30 @@ export function createMetrics(pool: pg.Pool): Metrics {
     },
   });
 
+  const stripeEvents = new Counter({
+    name: 'stripe_webhook_events_total',
+    help: 'Stripe events by type (handled types, else "other") and outcome: received, applied, duplicate, failed, ignored, rejected (bad signature)',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const readSubscriptions = sources.subscriptionsByStatus;
+  if (readSubscriptions) {
+    new Gauge({
+      name: 'billing_subscriptions',
+      help: 'Mirrored Stripe subscriptions by status',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const { status, count } of await readSubscriptions()) this.set({ status }, count);
+        } catch {
+          // The database is down: /healthz says so; the scrape still answers.
+        }
+      },
+    });
+  }
+
   return {
     registry,
     observeRequest({ method, route, status }, seconds) {
@@ -62,6 +101,9 @@ export function createMetrics(pool: pg.Pool): Metrics {
     },
     observeProcedure({ procedure, type, ok }, seconds) {
       procedureDuration.observe({ procedure, type, ok: String(ok) }, seconds);
+    },
+    countStripeEvent(labels) {
+      stripeEvents.inc(labels);
     },
   };
 }

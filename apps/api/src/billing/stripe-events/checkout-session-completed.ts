@@ -1,0 +1,48 @@
+/**
+ * checkout.session.completed. Subscription mode: the session proves which account the
+ * customer belongs to (`client_reference_id`, or our metadata), so the link is stored if the
+ * account has none, and the subscription is mirrored from Stripe. Payment mode (credit packs)
+ * is stored only: the credits issue applies it.
+ */
+import { z } from 'zod';
+import { findCustomerOwner, linkCustomer } from '../mirror/customers.queries';
+import { userIdFromMetadata, ZStripeCheckoutSession } from '../mirror/stripe-objects';
+import {
+  type ApplyContext,
+  applied,
+  type HandlerResult,
+  ignored,
+  lockObject,
+  readStripe,
+} from './context';
+import { objectIdOf } from './object-ref';
+import { syncSubscription } from './sync-subscription';
+
+const ZUserId = z.uuid();
+
+export async function applyCheckoutSessionCompleted(ctx: ApplyContext): Promise<HandlerResult> {
+  const id = objectIdOf(ctx.event.object, 'checkout.session', /^cs_[A-Za-z0-9_]+$/);
+  await lockObject(ctx.trx, `stripe:${id}`);
+  const session = await readStripe(ZStripeCheckoutSession, `checkout session ${id}`, () =>
+    ctx.stripe.checkout.sessions.retrieve(id),
+  );
+  if (session.mode !== 'subscription') {
+    return ignored(`a ${session.mode}-mode checkout: nothing to mirror yet`);
+  }
+  if (session.status !== 'complete') return ignored(`the session is ${session.status ?? 'open'}`);
+
+  const reference = ZUserId.safeParse(session.client_reference_id);
+  const userId = reference.success ? reference.data : userIdFromMetadata(session.metadata);
+  const owner = userId ? await findCustomerOwner(ctx.trx, userId) : undefined;
+  if (owner && session.customer && owner.stripe_customer_id === null) {
+    if (await linkCustomer(ctx.trx, owner.id, session.customer)) {
+      await ctx.audit('billing.customer_linked', owner.id, {
+        customer: session.customer,
+        via: 'checkout',
+        stripeEvent: ctx.event.id,
+      });
+    }
+  }
+  if (!session.subscription) return owner ? applied : ignored('a session without subscription');
+  return syncSubscription(ctx, session.subscription);
+}
