@@ -5,6 +5,7 @@
  */
 import type { User } from '@tollbooth/db';
 import { type RequestMeta, recordAuditEvent } from '../audit/audit';
+import { enqueueCustomerSync } from '../billing/customers/stripe-customer';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { enqueueJob } from '../jobs/queue';
@@ -12,7 +13,7 @@ import { checkPassword, passwordPolicyViolation } from './passwords/passwords';
 import { type PublicUser, toPublicUser } from './public-user';
 import { enforceRateLimits } from './rate-limit/enforce';
 import { revokeUserSessions } from './sessions/sessions.queries';
-import { updateUser } from './users.queries';
+import { findUserByIdForUpdate, updateUser } from './users.queries';
 
 export interface Caller {
   user: User;
@@ -30,7 +31,15 @@ export async function updateProfile(
     ...(input.imageUrl !== undefined && { image_url: input.imageUrl }),
   };
   if (Object.keys(changes).length === 0) return toPublicUser(caller.user);
-  const updated = await updateUser(deps.db, caller.user.id, changes);
+  const updated = await deps.db.transaction().execute(async (trx) => {
+    const before = await findUserByIdForUpdate(trx, caller.user.id);
+    const after = before && (await updateUser(trx, before.id, changes));
+    // The Stripe customer carries the name on receipts: the push commits with the change.
+    if (after?.stripe_customer_id && after.name !== before?.name) {
+      await enqueueCustomerSync(trx, after.id);
+    }
+    return after;
+  });
   if (!updated) throw new AppError('UNAUTHENTICATED', 'The account no longer exists');
   return toPublicUser(updated);
 }

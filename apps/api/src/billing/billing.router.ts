@@ -1,7 +1,9 @@
-/** billing.*: the plan catalog now; checkout, subscriptions and invoices join it here. */
+/** billing.*: the plan catalog, and the journey of a paying user (journey/). */
 import { router } from '../trpc/procedures';
 import { plansRouter } from './catalog/plans.router';
+import { journeyRouters } from './journey/journey.router';
 
 export const billingRouter = router({
   plans: plansRouter,
+  ...journeyRouters,
 });

@@ -52,7 +52,7 @@ export const APP_CODES = {
   OAUTH_PROVIDER_DISABLED: 'NOT_FOUND',
   /** OAuth: the state did not match the one bound to this browser, or it expired. */
   OAUTH_STATE_MISMATCH: 'BAD_REQUEST',
-  /** OAuth: redirect_to is not on the allow-list (APP_URL and ALLOWED_ORIGINS). */
+  /** OAuth redirect_to, or a billing success/cancel/return URL, is not on APP_URL's origin or ALLOWED_ORIGINS. */
   REDIRECT_NOT_ALLOWED: 'BAD_REQUEST',
   /** OAuth: the provider refused the code, or gave no verified email. */
   OAUTH_FAILED: 'BAD_REQUEST',
@@ -64,8 +64,29 @@ export const APP_CODES = {
   PLAN_NOT_FOUND: 'NOT_FOUND',
   /** billing.plans.create: a plan with that code exists (archived ones too: codes are never reused). */
   PLAN_CODE_TAKEN: 'CONFLICT',
-  /** billing.plans.update / archive: the plan is archived; archived plans are kept as they were. */
+  /**
+   * billing.plans.update / archive: the plan is archived; archived plans are kept as they were.
+   * billing.checkout.create / subscription.change: an archived plan takes no new subscribers.
+   */
   PLAN_ARCHIVED: 'CONFLICT',
+  /** billing.checkout.create / subscription.change: the free plan is what no subscription gives; it is not sold. */
+  PLAN_NOT_PURCHASABLE: 'BAD_REQUEST',
+  /** billing.checkout.create / subscription.change: the plan's current terms are not in Stripe yet (its sync is pending or failed). */
+  PLAN_NOT_SYNCED: 'PRECONDITION_FAILED',
+  /** billing.checkout.create: the user has a live subscription; change it (billing.subscription.change) or use the billing portal. */
+  ALREADY_SUBSCRIBED: 'CONFLICT',
+  /** billing.subscription.*: the user has no subscription to change or cancel; start one with billing.checkout.create. */
+  NO_SUBSCRIPTION: 'BAD_REQUEST',
+  /** billing.subscription.resume: the subscription has ended; a new one starts with billing.checkout.create. */
+  SUBSCRIPTION_ENDED: 'BAD_REQUEST',
+  /** billing.subscription.change: the subscription is not active (e.g. past_due: settle the open invoice in the billing portal first). */
+  SUBSCRIPTION_NOT_ACTIVE: 'CONFLICT',
+  /** billing.subscription.change: the subscription is on that plan already (and no change is pending). */
+  SAME_PLAN: 'BAD_REQUEST',
+  /** Stripe did not answer (network, timeout, its own 5xx or rate limit); try again in a moment. */
+  STRIPE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** Stripe refused a request of ours; the details are in the server log under the request id. */
+  STRIPE_REQUEST_FAILED: 'BAD_GATEWAY',
   /** A dependency (the database) did not answer in time. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Anything unexpected; details stay in the server log under the request id. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { sendAuthMail } from '../auth/mail/auth-mail';
 import { deleteExpiredAuthRows } from '../auth/secrets/secrets.queries';
 import { syncPlan } from '../billing/catalog/plan-sync';
+import { syncStripeCustomer } from '../billing/customers/stripe-customer';
 import { sendBillingMail, ZBillingMailPayload } from '../billing/mail/billing-mail';
 import { reconcileBilling } from '../billing/reconcile/reconcile';
 import type { Deps } from '../deps';
@@ -59,6 +60,7 @@ export function createTaskList(deps: TaskDeps): TaskList {
       await deleteExpiredAuthRows(deps.db, deps.clock.now());
     }),
     billing_sync_plan: task(z.object({ planId: z.uuid() }), ({ planId }) => syncPlan(deps, planId)),
+    billing_sync_customer: task(ZUserPayload, ({ userId }) => syncStripeCustomer(deps, userId)),
     send_billing_mail: task(ZBillingMailPayload, (payload) => sendBillingMail(deps, payload)),
     billing_reconcile: task(z.record(z.string(), z.unknown()), async () => {
       await reconcileBilling(deps);
