@@ -8,6 +8,7 @@
 // `proration_behavior`. Items whose price carries over keep their `si_` id; others are new.
 import type Stripe from 'stripe';
 import type { EmulatorContext } from '../context.ts';
+import type { MetadataPatch } from '../http/params.ts';
 import { toJson } from '../json.ts';
 import type { EmulatedSubscription } from '../objects/subscription.ts';
 import type {
@@ -27,6 +28,7 @@ import {
 import {
   type ItemChange,
   type ProrationBehavior,
+  type SubscriptionUpdate,
   updateSubscription,
 } from './subscription-update.ts';
 import { currentPeriod, endSubscription, recurringOf, startSubscription } from './subscriptions.ts';
@@ -115,18 +117,36 @@ function enterPhase(
     reachPeriodEnd(ctx, subscription, subscriptionBefore);
     return;
   }
-  updateSubscription(ctx, subscription, {
-    items: itemChanges(subscription, planned),
-    prorationBehavior: prorationOf(phase.proration_behavior),
+  const metadata = { clear: false, set: { ...phase.metadata } };
+  updateSubscription(
+    ctx,
+    subscription,
+    phaseUpdate(
+      itemChanges(subscription, planned),
+      prorationOf(phase.proration_behavior),
+      metadata,
+    ),
+  );
+}
+
+/** The `subscriptions.update` a schedule makes: items (and phase metadata) only. */
+export function phaseUpdate(
+  items: ItemChange[],
+  prorationBehavior: ProrationBehavior,
+  metadata?: MetadataPatch,
+): SubscriptionUpdate {
+  return {
+    items,
+    prorationBehavior,
     prorationDate: undefined,
     cancelAtPeriodEnd: undefined,
-    metadata: { clear: false, set: { ...phase.metadata } },
+    metadata,
     defaultPaymentMethod: undefined,
     description: undefined,
     cancellationComment: undefined,
     cancellationFeedback: undefined,
     fromSchedule: true,
-  });
+  };
 }
 
 function sameInterval(a: Stripe.Price, b: Stripe.Price): boolean {

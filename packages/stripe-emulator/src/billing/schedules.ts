@@ -4,7 +4,6 @@
 // replaces the phases from the current one on — whose `start_date` cannot move, as Stripe insists
 // — and changes the subscription now if the current phase's items changed (prorated per the
 // request's `proration_behavior`). Cancel ends the subscription too; release leaves it running.
-import type Stripe from 'stripe';
 import type { EmulatorContext } from '../context.ts';
 import { invalidRequest, parameterMissing } from '../errors.ts';
 import { applyMetadata, type MetadataPatch } from '../http/params.ts';
@@ -28,13 +27,13 @@ import {
 import { type PhaseInput, resolvePhases } from './schedule-phases.ts';
 import {
   itemChanges,
+  phaseUpdate,
   plannedItems,
   runSchedule,
   scheduleDueAt,
   startSchedule,
 } from './schedule-transitions.ts';
-import type { ProrationBehavior } from './subscription-update.ts';
-import { updateSubscription } from './subscription-update.ts';
+import { type ProrationBehavior, updateSubscription } from './subscription-update.ts';
 import { currentPeriod, endSubscription } from './subscriptions.ts';
 
 export type EndBehavior = 'cancel' | 'release';
@@ -173,33 +172,16 @@ export function updateSchedule(
   emitSchedule(ctx, 'subscription_schedule.updated', schedule, before);
 
   if (subscription && schedule.status === 'active') {
-    if (first) applyCurrentPhase(ctx, subscription, first, update.prorationBehavior);
+    if (first) {
+      const changes = itemChanges(subscription, plannedItems(ctx, subscription, first));
+      updateSubscription(ctx, subscription, phaseUpdate(changes, update.prorationBehavior));
+    }
     syncCancelAt(ctx, schedule, subscription, previousEnd);
   }
   // A first phase starting `now`, or a current phase ending `now`, takes effect in this request.
   const due = scheduleDueAt(schedule);
   if (due !== undefined && due <= ctx.clock.now()) runSchedule(ctx, schedule);
   return schedule;
-}
-
-function applyCurrentPhase(
-  ctx: EmulatorContext,
-  subscription: EmulatedSubscription,
-  phase: Stripe.SubscriptionSchedule.Phase,
-  prorationBehavior: ProrationBehavior,
-): void {
-  updateSubscription(ctx, subscription, {
-    items: itemChanges(subscription, plannedItems(ctx, subscription, phase)),
-    prorationBehavior,
-    prorationDate: undefined,
-    cancelAtPeriodEnd: undefined,
-    metadata: undefined,
-    defaultPaymentMethod: undefined,
-    description: undefined,
-    cancellationComment: undefined,
-    cancellationFeedback: undefined,
-    fromSchedule: true,
-  });
 }
 
 /** Stripe's cancel: the schedule and, if it has one running, its subscription, now. */
