@@ -27,8 +27,10 @@ export type EventEnvelope = z.output<typeof ZEventEnvelope>;
 
 const MAX_ERROR_LENGTH = 1_000;
 
+/** Shortened to fit its column; NUL (which text columns cannot hold) replaced. */
 export function clip(text: string, max = MAX_ERROR_LENGTH): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  const clean = text.replaceAll('\u0000', '\ufffd');
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
 }
 
 /**
@@ -36,13 +38,20 @@ export function clip(text: string, max = MAX_ERROR_LENGTH): string {
  * (in keys and values) so such a body is stored, not a database error answered 500 forever.
  */
 export function storableJson(value: unknown): Json {
+  // pg sends a JS array as a PostgreSQL array and null as NULL: keep the column an object.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return storableJson({ body: value ?? null });
+  }
   return JSON.parse(
     JSON.stringify(value ?? null).replaceAll(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd'),
   );
 }
 
+/** What the event is about, if its body names it in the shape of a Stripe id. */
 function objectIdOf(object: Record<string, unknown>): string | null {
-  return typeof object.id === 'string' ? clip(object.id, 255) : null;
+  return typeof object.id === 'string' && /^[A-Za-z0-9_]{1,255}$/.test(object.id)
+    ? object.id
+    : null;
 }
 
 export type ParsedBody =
