@@ -73,10 +73,33 @@ export async function createJourneyApp(
 
 export type JourneyApp = Awaited<ReturnType<typeof createJourneyApp>>;
 
-/** A registered, signed-in user and their unbatched client (errors arrive one per call). */
+/** The `exp` of an access token (seconds), read without verifying: the test made it. */
+function expiresAt(accessToken: string): number {
+  const payload = accessToken.split('.')[1] ?? '';
+  const exp: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).exp;
+  return typeof exp === 'number' ? exp : 0;
+}
+
+/**
+ * A registered user and their unbatched client (errors arrive one per call). The client
+ * signs in again when the app's clock has moved past the access token (tests advance time by
+ * months), as a frontend would after its session ran out.
+ */
 export async function signUpCustomer(t: TestApp, options: { name?: string } = {}) {
   const account = await registerAccount(t, options);
-  return { account, client: t.client({ accessToken: account.accessToken, batch: false }) };
+  let accessToken = account.accessToken;
+  const signedInFetch: typeof t.fetch = async (input, init) => {
+    if (expiresAt(accessToken) * 1000 <= t.clock.now().getTime()) {
+      const login = await t
+        .client()
+        .auth.login.mutate({ email: account.email, password: account.password });
+      accessToken = login.accessToken;
+    }
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${accessToken}`);
+    return t.fetch(input, { ...init, headers });
+  };
+  return { account, client: t.client({ batch: false, fetch: signedInFetch }) };
 }
 
 /** The `<form method="post">` of a hosted page as a browser would submit it by its `value` button. */
