@@ -11,6 +11,8 @@ export interface Metrics {
   observeProcedure(labels: { procedure: string; type: string; ok: boolean }, seconds: number): void;
   /** A Stripe webhook event by (bounded) type and what became of it. */
   countStripeEvent(labels: { type: string; outcome: StripeEventOutcome }): void;
+  /** billing.checkout.create opened a session for a plan (codes are admin-made: bounded). */
+  countCheckoutSession(labels: { plan: string }): void;
 }
 
 export type StripeEventOutcome =
@@ -74,6 +76,12 @@ export function createMetrics(pool: pg.Pool, sources: MetricsSources = {}): Metr
     labelNames: ['type', 'outcome'] as const,
     registers: [registry],
   });
+  const checkoutSessions = new Counter({
+    name: 'billing_checkout_sessions_created_total',
+    help: 'Stripe checkout sessions created by billing.checkout.create, by plan code',
+    labelNames: ['plan'] as const,
+    registers: [registry],
+  });
   const readSubscriptions = sources.subscriptionsByStatus;
   if (readSubscriptions) {
     new Gauge({
@@ -104,6 +112,9 @@ export function createMetrics(pool: pg.Pool, sources: MetricsSources = {}): Metr
     },
     countStripeEvent(labels) {
       stripeEvents.inc(labels);
+    },
+    countCheckoutSession(labels) {
+      checkoutSessions.inc(labels);
     },
   };
 }

@@ -45,6 +45,17 @@ describe('billing.checkout.create', () => {
     });
   });
 
+  it('counts created sessions by plan on /metrics', async () => {
+    const { t } = await createJourneyApp();
+    const { client } = await signUpCustomer(t);
+
+    await client.billing.checkout.create.mutate({ plan: 'team' });
+    await client.billing.checkout.create.mutate({ plan: 'team' });
+
+    const metrics = await (await t.fetch('http://tollbooth.test/metrics')).text();
+    expect(metrics).toContain('billing_checkout_sessions_created_total{plan="team"} 2');
+  });
+
   it('paying on the hosted page by a form post redirects the browser to success_url with the session id', async () => {
     const { t, stripe } = await createJourneyApp();
     const { account, client } = await signUpCustomer(t);

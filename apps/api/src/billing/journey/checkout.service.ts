@@ -81,6 +81,7 @@ export async function createCheckout(
     ),
   );
   await expireOlderSessions(deps, stripe, { userId, customer, keep: session.id });
+  deps.metrics.countCheckoutSession({ plan: plan.code });
   if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
   return {
     url: session.url,

@@ -11,7 +11,10 @@ import { requireStripe } from '../stripe-client';
 import { listUserSubscriptions } from './journey.queries';
 import { callStripe } from './stripe-call';
 
-export type JourneyDeps = Pick<Deps, 'db' | 'stripe' | 'logger' | 'random' | 'config' | 'clock'>;
+export type JourneyDeps = Pick<
+  Deps,
+  'db' | 'stripe' | 'logger' | 'random' | 'config' | 'clock' | 'metrics'
+>;
 
 /** Statuses of a subscription that still exists for the customer (not ended). */
 const RANK: Partial<Record<Stripe.Subscription.Status, number>> = {
