@@ -83,6 +83,8 @@ export const APP_CODES = {
   SUBSCRIPTION_NOT_ACTIVE: 'CONFLICT',
   /** billing.subscription.change: the subscription is on that plan already (and no change is pending). */
   SAME_PLAN: 'BAD_REQUEST',
+  /** billing.subscription.change: a downgrade of a subscription set to end with its period (resume it first). */
+  SUBSCRIPTION_ENDING: 'CONFLICT',
   /** Stripe did not answer (network, timeout, its own 5xx or rate limit); try again in a moment. */
   STRIPE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Stripe refused a request of ours; the details are in the server log under the request id. */

@@ -176,6 +176,22 @@ describe('billing.subscription.change', () => {
     });
   });
 
+  it('upgrades a subscription set to end (it still ends then) but refuses to downgrade it', async () => {
+    const { j, client, subscriptionId } = await subscriber('team');
+    await client.billing.subscription.cancel.mutate();
+
+    const down = await failure(client.billing.subscription.change.mutate({ plan: 'starter' }));
+    const up = await client.billing.subscription.change.mutate({ plan: 'scale' });
+
+    expect(down).toMatchObject({ code: 'CONFLICT', appCode: 'SUBSCRIPTION_ENDING' });
+    expect(down.message).toContain('billing.subscription.resume');
+    expect(up.outcome).toBe('upgraded');
+    expect(await j.stripe.subscriptions.retrieve(subscriptionId)).toMatchObject({
+      cancel_at_period_end: true,
+      schedule: null,
+    });
+  });
+
   it('refuses a user without a subscription, pointing at checkout', async () => {
     const j = await createJourneyApp();
     const { client } = await signUpCustomer(j.t);

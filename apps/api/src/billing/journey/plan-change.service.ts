@@ -11,6 +11,8 @@
  *   back once the change is made). It shows as the pending change until then.
  * - Back to the current plan while a downgrade is pending: the schedule is released, which
  *   cancels the pending change. Same plan with nothing pending: SAME_PLAN.
+ * - A subscription set to end (cancel at period end) may be upgraded (it still ends then), but
+ *   not downgraded: there is no next period (SUBSCRIPTION_ENDING; resume first).
  * Decisions use Stripe's current state (a webhook may lag); every POST has its own key.
  */
 import type Stripe from 'stripe';
@@ -83,6 +85,13 @@ export async function changePlan(
     await releaseSchedule(deps, userId, subscription);
     await upgradeNow(deps, userId, live, target.price.stripe_price_id);
     return { outcome: 'upgraded', plan: ref, effectiveAt: deps.clock.now().toISOString() };
+  }
+  if (subscription.cancel_at_period_end) {
+    // It ends when the downgrade would start: there is no next period to put it in.
+    throw new AppError(
+      'SUBSCRIPTION_ENDING',
+      'The subscription is set to end with this period: resume it (billing.subscription.resume) before scheduling a downgrade',
+    );
   }
   await scheduleDowngrade(deps, userId, live, target.price.stripe_price_id);
   return { outcome: 'downgrade_scheduled', plan: ref, effectiveAt: periodEnd };
