@@ -50,5 +50,13 @@ export async function linkCustomer(db: Db, userId: string, customerId: string): 
     .where('id', '=', userId)
     .where('stripe_customer_id', 'is', null)
     .executeTakeFirst();
-  return updated.numUpdatedRows > 0n;
+  if (updated.numUpdatedRows === 0n) return false;
+  // Invoices mirrored before the link was known get their owner now.
+  await db
+    .updateTable('invoices')
+    .set({ user_id: userId })
+    .where('stripe_customer_id', '=', customerId)
+    .where('user_id', 'is', null)
+    .execute();
+  return true;
 }

@@ -99,7 +99,9 @@ export const ZStripeInvoice = z.object({
   // Where the subscription is named since API 2025-03-31, and before it.
   parent: z
     .object({
-      subscription_details: z.object({ subscription: ZRef }).nullish(),
+      subscription_details: z
+        .object({ subscription: ZRef, metadata: ZMetadata.nullable().default(null) })
+        .nullish(),
     })
     .nullish(),
   subscription: ZRef.nullish(),

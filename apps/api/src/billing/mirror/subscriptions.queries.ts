@@ -42,20 +42,19 @@ export async function upsertSubscription(db: Db, row: NewSubscription): Promise<
  * renewal (or the `deleted`) that should have followed never reached us. Reconciliation
  * re-reads them from Stripe.
  */
-export async function listOverdueSubscriptionIds(
+export async function listOverdueSubscriptions(
   db: Db,
   now: Date,
   limit: number,
-): Promise<string[]> {
-  const rows = await db
+): Promise<Array<Pick<Subscription, 'id' | 'stripe_customer_id'>>> {
+  return db
     .selectFrom('subscriptions')
-    .select('id')
+    .select(['id', 'stripe_customer_id'])
     .where('status', 'in', ['trialing', 'active', 'past_due', 'unpaid'])
     .where('current_period_end', '<', now)
     .orderBy('current_period_end')
     .limit(limit)
     .execute();
-  return rows.map((row) => row.id);
 }
 
 /** Subscriptions by status, for the /metrics gauge. */

@@ -15,8 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { Deps } from '../../deps';
-import { listOverdueSubscriptionIds } from '../mirror/subscriptions.queries';
-import { EventRejected } from '../stripe-events/context';
+import { listOverdueSubscriptions } from '../mirror/subscriptions.queries';
+import { EventRejected, lockCustomer } from '../stripe-events/context';
 import { syncSubscription } from '../stripe-events/sync-subscription';
 import { createApplyContext } from '../webhooks/apply-context';
 import { parseEventBody } from '../webhooks/envelope';
@@ -117,8 +117,8 @@ async function reapplyStoredEvents(deps: WithStripe, requestId: string): Promise
 }
 
 async function resyncOverdueSubscriptions(deps: WithStripe, requestId: string): Promise<number> {
-  const ids = await listOverdueSubscriptionIds(deps.db, deps.clock.now(), BATCH_LIMIT);
-  for (const id of ids) {
+  const overdue = await listOverdueSubscriptions(deps.db, deps.clock.now(), BATCH_LIMIT);
+  for (const { id, stripe_customer_id: customer } of overdue) {
     try {
       await deps.db.transaction().execute(async (trx) => {
         const ctx = createApplyContext(
@@ -132,7 +132,8 @@ async function resyncOverdueSubscriptions(deps: WithStripe, requestId: string): 
           },
           { source: 'reconcile', requestId },
         );
-        await syncSubscription(ctx, id);
+        await lockCustomer(trx, customer);
+        await syncSubscription(ctx, id, customer);
         await ctx.finish();
       });
     } catch (error) {
@@ -144,5 +145,5 @@ async function resyncOverdueSubscriptions(deps: WithStripe, requestId: string): 
       );
     }
   }
-  return ids.length;
+  return overdue.length;
 }

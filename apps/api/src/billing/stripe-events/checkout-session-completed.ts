@@ -12,20 +12,27 @@ import {
   applied,
   type HandlerResult,
   ignored,
+  lockCustomer,
   lockObject,
   readStripe,
+  requireSameCustomer,
 } from './context';
-import { objectIdOf } from './object-ref';
+import { customerOf, objectIdOf } from './object-ref';
 import { syncSubscription } from './sync-subscription';
 
 const ZUserId = z.uuid();
 
 export async function applyCheckoutSessionCompleted(ctx: ApplyContext): Promise<HandlerResult> {
   const id = objectIdOf(ctx.event.object, 'checkout.session', /^cs_[A-Za-z0-9_]+$/);
-  await lockObject(ctx.trx, `stripe:${id}`);
+  const named = customerOf(ctx.event.object);
+  await (named ? lockCustomer(ctx.trx, named) : lockObject(ctx.trx, `stripe:${id}`));
   const session = await readStripe(ZStripeCheckoutSession, `checkout session ${id}`, () =>
     ctx.stripe.checkout.sessions.retrieve(id),
   );
+  const customer = session.customer;
+  if (customer && named) requireSameCustomer(named, customer, `checkout session ${id}`);
+  // A body without its customer: nothing else is locked yet, so taking it now is safe.
+  if (customer && !named) await lockCustomer(ctx.trx, customer);
   if (session.mode !== 'subscription') {
     return ignored(`a ${session.mode}-mode checkout: nothing to mirror yet`);
   }
@@ -34,15 +41,17 @@ export async function applyCheckoutSessionCompleted(ctx: ApplyContext): Promise<
   const reference = ZUserId.safeParse(session.client_reference_id);
   const userId = reference.success ? reference.data : userIdFromMetadata(session.metadata);
   const owner = userId ? await findCustomerOwner(ctx.trx, userId) : undefined;
-  if (owner && session.customer && owner.stripe_customer_id === null) {
-    if (await linkCustomer(ctx.trx, owner.id, session.customer)) {
+  if (owner && customer && owner.stripe_customer_id === null) {
+    if (await linkCustomer(ctx.trx, owner.id, customer)) {
       await ctx.audit('billing.customer_linked', owner.id, {
-        customer: session.customer,
+        customer,
         via: 'checkout',
         stripeEvent: ctx.event.id,
       });
     }
   }
-  if (!session.subscription) return owner ? applied : ignored('a session without subscription');
-  return syncSubscription(ctx, session.subscription);
+  if (!session.subscription || !customer) {
+    return owner ? applied : ignored('a session without subscription');
+  }
+  return syncSubscription(ctx, session.subscription, customer);
 }

@@ -5,8 +5,11 @@
  * Rules every handler follows:
  * - never trust the body beyond ids: re-read the object (`readStripe`), so a late, duplicated
  *   or reordered event applies Stripe's current state and everything converges;
- * - lock the object (`lockObject`) before reading it, so of two concurrent applications the
- *   later read is the one written last;
+ * - lock before reading, so of two concurrent applications the later read is the one written
+ *   last: everything about a customer (subscriptions, invoices, the account link) under the
+ *   customer's lock (`lockCustomer`, keyed by the customer the body names and checked against
+ *   the fresh read), other objects under their own (`lockObject`). One lock per customer, taken
+ *   first, is also what keeps two events of one customer from deadlocking each other;
  * - call `touchUser` before changing anything a user's access depends on: their access is
  *   snapshotted then and compared when the event is done (`access.changed`);
  * - a body or object we cannot use throws `EventRejected` (stored `failed`, answered 200);
@@ -72,9 +75,20 @@ export function parseOrReject<T extends z.ZodType>(schema: T, value: unknown, wh
   throw new EventRejected(`${what}: ${path} ${issue?.message ?? 'is invalid'}`);
 }
 
-/** Serialises work on one Stripe object until the transaction ends. */
+/** Serialises work on one Stripe object until the transaction ends (re-entrant). */
 export async function lockObject(trx: Kysely<Database>, key: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
+export async function lockCustomer(trx: Kysely<Database>, customerId: string): Promise<void> {
+  await lockObject(trx, `customer:${customerId}`);
+}
+
+/** The fresh read names another customer than the one locked (from the body): not Stripe's. */
+export function requireSameCustomer(locked: string, actual: string, what: string): void {
+  if (locked !== actual) {
+    throw new EventRejected(`${what} belongs to ${actual}, not to ${locked} as the event says`);
+  }
 }
 
 /**

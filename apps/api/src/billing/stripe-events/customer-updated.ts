@@ -9,7 +9,7 @@ import {
   applied,
   type HandlerResult,
   ignored,
-  lockObject,
+  lockCustomer,
   readStripe,
 } from './context';
 import { objectIdOf } from './object-ref';
@@ -17,7 +17,7 @@ import { resolveOwner } from './sync-subscription';
 
 export async function applyCustomerUpdated(ctx: ApplyContext): Promise<HandlerResult> {
   const id = objectIdOf(ctx.event.object, 'customer', /^cus_[A-Za-z0-9]+$/);
-  await lockObject(ctx.trx, `stripe:${id}`);
+  await lockCustomer(ctx.trx, id);
   const customer = await readStripe(ZStripeCustomer, `customer ${id}`, () =>
     ctx.stripe.customers.retrieve(id),
   );

@@ -7,12 +7,18 @@
  */
 import type { NewInvoice } from '@tollbooth/db';
 import { BILLING_APP_PATH } from '../mail/billing-templates';
-import { findUserByCustomer } from '../mirror/customers.queries';
 import { findInvoice, upsertInvoice } from '../mirror/invoices.queries';
 import { fromUnix, type StripeInvoiceView, ZStripeInvoice } from '../mirror/stripe-objects';
-import { type ApplyContext, applied, type HandlerResult, lockObject, readStripe } from './context';
-import { objectIdOf } from './object-ref';
-import { syncSubscription } from './sync-subscription';
+import {
+  type ApplyContext,
+  applied,
+  type HandlerResult,
+  lockCustomer,
+  readStripe,
+  requireSameCustomer,
+} from './context';
+import { objectIdOf, requireCustomerOf } from './object-ref';
+import { resolveOwner, syncSubscription } from './sync-subscription';
 
 function subscriptionOf(invoice: StripeInvoiceView): string | null {
   return invoice.parent?.subscription_details?.subscription ?? invoice.subscription ?? null;
@@ -32,11 +38,18 @@ function servicePeriod(invoice: StripeInvoiceView): { start: Date; end: Date } {
 
 export async function applyInvoiceEvent(ctx: ApplyContext): Promise<HandlerResult> {
   const id = objectIdOf(ctx.event.object, 'invoice', /^in_[A-Za-z0-9]+$/);
-  await lockObject(ctx.trx, `stripe:${id}`);
+  const customer = requireCustomerOf(ctx.event.object);
+  await lockCustomer(ctx.trx, customer);
   const invoice = await readStripe(ZStripeInvoice, `invoice ${id}`, () =>
     ctx.stripe.invoices.retrieve(id),
   );
-  const owner = await findUserByCustomer(ctx.trx, invoice.customer);
+  requireSameCustomer(customer, invoice.customer, `invoice ${id}`);
+  // The subscription's metadata names the account when the customer is not linked yet.
+  const owner = await resolveOwner(
+    ctx,
+    invoice.customer,
+    invoice.parent?.subscription_details?.metadata ?? {},
+  );
   const subscriptionId = subscriptionOf(invoice);
   const period = servicePeriod(invoice);
   const row: NewInvoice = {
@@ -82,6 +95,6 @@ export async function applyInvoiceEvent(ctx: ApplyContext): Promise<HandlerResul
       });
     }
   }
-  if (subscriptionId) await syncSubscription(ctx, subscriptionId);
+  if (subscriptionId) await syncSubscription(ctx, subscriptionId, customer);
   return applied;
 }

@@ -21,8 +21,8 @@ import {
   applied,
   type HandlerResult,
   ignored,
-  lockObject,
   readStripe,
+  requireSameCustomer,
 } from './context';
 import { reportSubscriptionChange } from './subscription-transitions';
 
@@ -83,14 +83,16 @@ async function readPendingChange(
   };
 }
 
+/** `customerId`: the customer whose lock the caller holds (context.ts, lockCustomer). */
 export async function syncSubscription(
   ctx: ApplyContext,
   subscriptionId: string,
+  customerId: string,
 ): Promise<HandlerResult> {
-  await lockObject(ctx.trx, `stripe:${subscriptionId}`);
   const subscription = await readStripe(ZStripeSubscription, `subscription ${subscriptionId}`, () =>
     ctx.stripe.subscriptions.retrieve(subscriptionId),
   );
+  requireSameCustomer(customerId, subscription.customer, `subscription ${subscriptionId}`);
   const owner = await resolveOwner(ctx, subscription.customer, subscription.metadata);
   if (!owner) return ignored(`customer ${subscription.customer} belongs to no account`);
   await ctx.touchUser(owner.id);
