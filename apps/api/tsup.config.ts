@@ -14,6 +14,8 @@ export default defineConfig({
     worker: 'src/worker.ts',
     'password-hasher-process': 'src/auth/passwords/password-hasher.process.ts',
     migrate: '../../packages/db/bin/migrate.ts',
+    // `pnpm billing:reconcile` where only the build is installed (a Render shell).
+    'billing-reconcile': 'src/scripts/billing-reconcile.ts',
   },
   format: ['esm'],
   platform: 'node',
