@@ -60,6 +60,8 @@ export const APP_CODES = {
   BILLING_DISABLED: 'PRECONDITION_FAILED',
   /** POST /webhooks/stripe: the Stripe-Signature header is missing, forged, or older than 300 s. */
   WEBHOOK_SIGNATURE_INVALID: 'BAD_REQUEST',
+  /** billing.webhooks.retry: that Stripe event is not failed (applied, ignored or still received). */
+  STRIPE_EVENT_NOT_FAILED: 'CONFLICT',
   /** billing.plans.*: no plan with that code. */
   PLAN_NOT_FOUND: 'NOT_FOUND',
   /** billing.plans.create: a plan with that code exists (archived ones too: codes are never reused). */
