@@ -25,6 +25,7 @@ export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
   'subscription_schedule.released': applyScheduleEvent,
   'subscription_schedule.canceled': applyScheduleEvent,
   'subscription_schedule.completed': applyScheduleEvent,
+  'subscription_schedule.aborted': applyScheduleEvent,
   'invoice.paid': applyInvoiceEvent,
   'invoice.payment_failed': applyInvoiceEvent,
   'invoice.finalized': applyInvoiceEvent,
