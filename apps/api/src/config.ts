@@ -212,6 +212,8 @@ const schema = z
     BILLING_PAST_DUE_ACCESS: z
       .enum(['keep', 'free'], { error: 'must be keep or free' })
       .default('keep'),
+    /** A debit that takes a balance below this many credits sends one low-balance mail; 0: none. */
+    CREDITS_LOW_THRESHOLD: integer(0, 1_000_000_000).default(100),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -282,6 +284,7 @@ const schema = z
         }
       : undefined,
     billingPastDueAccess: env.BILLING_PAST_DUE_ACCESS,
+    creditsLowThreshold: env.CREDITS_LOW_THRESHOLD,
     oauth: {
       google:
         env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET

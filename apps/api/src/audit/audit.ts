@@ -38,7 +38,7 @@ export const AUDIT_EVENTS = [
   /** The first request that authenticated with the key (metadata: keyId, prefix). */
   'api_keys.first_used',
   'api_keys.revoked',
-  /** admin.credits.grant (metadata: amount, reason, entryId; userId is the account credited). */
+  /** admin.credits.grant (userId: the admin; metadata: creditedUserId, amount, reason, entryId). */
   'credits.granted',
   /**
    * Applied from Stripe (webhook or reconciliation; metadata.via, metadata.stripeEvent): a

@@ -1,3 +1,4 @@
+import { looksLikeApiKey } from '../api-keys/api-key-secret';
 import type { RequestMeta } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
@@ -7,6 +8,11 @@ import { looksLikeJwe } from './tokens/nextauth-tokens';
 import { findActiveUserForSession } from './users.queries';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
+
+/** The token of an `Authorization: Bearer …` header, if it has one. */
+export function bearerToken(authorization: string | null): string | undefined {
+  return authorization ? BEARER.exec(authorization)?.[1] : undefined;
+}
 
 /**
  * Who is calling: verifies the bearer access token (cached after the first check, see
@@ -19,8 +25,15 @@ export async function authenticate(
   authorization: string | null,
   meta: RequestMeta,
 ): Promise<Caller> {
-  const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+  const token = bearerToken(authorization);
   if (!token) throw new AppError('UNAUTHENTICATED', 'Sign in first: no access token was sent');
+  // A server key is no JWT: say what is wrong instead of failing to parse it.
+  if (looksLikeApiKey(token)) {
+    throw new AppError(
+      'UNAUTHENTICATED',
+      "This procedure acts for a signed-in user: send the user's access token, not a server API key",
+    );
+  }
   if (deps.nextAuthTokens && looksLikeJwe(token)) {
     return authenticateNextAuth(deps, deps.nextAuthTokens, token, meta);
   }

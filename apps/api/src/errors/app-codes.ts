@@ -91,6 +91,22 @@ export const APP_CODES = {
   STRIPE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Stripe refused a request of ours; the details are in the server log under the request id. */
   STRIPE_REQUEST_FAILED: 'BAD_GATEWAY',
+  /** A bearer token that looks like a server API key (tb_sk_…) is malformed or unknown. */
+  INVALID_API_KEY: 'UNAUTHORIZED',
+  /** The server API key was revoked (admin.apiKeys.revoke); it stopped working at once. */
+  API_KEY_REVOKED: 'UNAUTHORIZED',
+  /** The server API key lacks the scope this procedure needs (`details.requiredScope`). */
+  INSUFFICIENT_SCOPE: 'FORBIDDEN',
+  /** The procedure is for the product's backend only: call it with a server API key, not a user's token. */
+  API_KEY_REQUIRED: 'FORBIDDEN',
+  /** admin.apiKeys.revoke: no key with that id. */
+  API_KEY_NOT_FOUND: 'NOT_FOUND',
+  /** A server API key, or an admin, named a userId that has no account. */
+  USER_NOT_FOUND: 'NOT_FOUND',
+  /** credits.debit / use: the balance is below the amount; `details: { balance, requested }`. Nothing was debited. */
+  INSUFFICIENT_CREDITS: 'PAYMENT_REQUIRED',
+  /** The idempotency key was used before for another request (another amount, account or kind). */
+  IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   /** A dependency (the database) did not answer in time. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Anything unexpected; details stay in the server log under the request id. */

@@ -10,6 +10,7 @@
 import type { Database } from '@tollbooth/db';
 import { type Kysely, sql } from 'kysely';
 import type { BillingMailPayload } from '../billing/mail/billing-mail';
+import type { CreditsLowPayload } from '../credits/low-balance/low-balance';
 
 /** Every task and its payload; the worker's task list is typed against this. */
 export interface JobPayloads {
@@ -25,6 +26,8 @@ export interface JobPayloads {
   send_registration_attempt: { email: string };
   /** A mailbox proof removed a password set before the address was verified. */
   send_unverified_password_removed: { userId: string };
+  /** A debit took user `userId`'s balance below the low-credit threshold (credits/low-balance). */
+  send_credits_low_mail: CreditsLowPayload;
   /** Also run by cron, whose payload carries `_cron` details. */
   cleanup_auth_rows: Record<string, unknown>;
   /** Make Stripe match plan `planId` as it is when the job runs (billing/catalog/plan-sync.ts). */

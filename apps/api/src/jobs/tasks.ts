@@ -11,6 +11,7 @@ import { syncPlan } from '../billing/catalog/plan-sync';
 import { syncStripeCustomer } from '../billing/customers/stripe-customer';
 import { sendBillingMail, ZBillingMailPayload } from '../billing/mail/billing-mail';
 import { reconcileBilling } from '../billing/reconcile/reconcile';
+import { sendCreditsLowMail, ZCreditsLowPayload } from '../credits/low-balance/low-balance-mail';
 import type { Deps } from '../deps';
 import type { JobName } from './queue';
 
@@ -56,6 +57,7 @@ export function createTaskList(deps: TaskDeps): TaskList {
     send_unverified_password_removed: task(ZUserPayload, (to) =>
       sendAuthMail(deps, to, { kind: 'unverified_password_removed' }),
     ),
+    send_credits_low_mail: task(ZCreditsLowPayload, (payload) => sendCreditsLowMail(deps, payload)),
     cleanup_auth_rows: task(z.record(z.string(), z.unknown()), async () => {
       await deleteExpiredAuthRows(deps.db, deps.clock.now());
     }),

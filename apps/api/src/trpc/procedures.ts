@@ -1,6 +1,11 @@
+import type { Actor } from '../api-keys/acting-for';
+import { looksLikeApiKey } from '../api-keys/api-key-secret';
+import type { ApiKeyScope } from '../api-keys/api-keys.schemas';
+import { authenticateApiKey, requireScope } from '../api-keys/authenticate-api-key';
 import { requestMeta } from '../audit/request-meta';
-import { authenticate } from '../auth/authenticate';
+import { authenticate, bearerToken } from '../auth/authenticate';
 import { AppError } from '../errors/app-error';
+import type { Context } from './context';
 import { t } from './init';
 
 /** The request facts the audit log records, taken once from the context (`requestMeta(ctx)`). */
@@ -36,3 +41,46 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (ctx.caller.user.role !== 'admin') throw new AppError('FORBIDDEN', 'Admins only');
   return next();
 });
+
+/** A server API key from the Authorization header, verified and holding `scope`. */
+async function authorizedApiKey(ctx: Context, key: string, scope: ApiKeyScope) {
+  const apiKey = await authenticateApiKey(ctx.deps, key, requestMeta(ctx));
+  requireScope(apiKey, scope);
+  return apiKey;
+}
+
+/**
+ * A procedure the product's backend may call too: a signed-in user acting for themselves
+ * (as protectedProcedure), or a server API key (`Bearer tb_sk_…`) holding `scope`, acting for
+ * the user its input names (resolve that with `actingFor`). Adds `ctx.actor`.
+ */
+export function userOrServerProcedure(scope: ApiKeyScope) {
+  return publicProcedure.use(async ({ ctx, next }) => {
+    const token = bearerToken(ctx.http.authorization);
+    const actor: Actor =
+      token && looksLikeApiKey(token)
+        ? { kind: 'server', apiKey: await authorizedApiKey(ctx, token, scope) }
+        : {
+            kind: 'user',
+            caller: await authenticate(ctx.deps, ctx.http.authorization, requestMeta(ctx)),
+          };
+    return next({ ctx: { actor } });
+  });
+}
+
+/** For the product's backend only: a server API key holding `scope`. Adds `ctx.apiKey`. */
+export function serverProcedure(scope: ApiKeyScope) {
+  return publicProcedure.use(async ({ ctx, next }) => {
+    const token = bearerToken(ctx.http.authorization);
+    if (!token) {
+      throw new AppError('UNAUTHENTICATED', 'Send a server API key: Authorization: Bearer tb_sk_…');
+    }
+    if (!looksLikeApiKey(token)) {
+      throw new AppError(
+        'API_KEY_REQUIRED',
+        "Only the product's backend calls this, with a server API key",
+      );
+    }
+    return next({ ctx: { apiKey: await authorizedApiKey(ctx, token, scope) } });
+  });
+}

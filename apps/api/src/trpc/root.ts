@@ -1,6 +1,8 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { adminRouter } from '../admin/admin.router';
 import { authRouter } from '../auth/auth.router';
 import { billingRouter } from '../billing/billing.router';
+import { creditsRouter } from '../credits/credits.router';
 import { systemRouter } from '../system/system.router';
 import { router } from './procedures';
 
@@ -8,6 +10,8 @@ export const appRouter = router({
   system: systemRouter,
   auth: authRouter,
   billing: billingRouter,
+  credits: creditsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,124 @@
+/**
+ * Inputs of credits.* and admin.credits.*. Every procedure a server API key may call takes an
+ * optional `userId`: required with a key (the user it acts for), left out (or one's own id)
+ * with a user's token.
+ */
+import type { CreditEntryKind } from '@tollbooth/db';
+import { z } from 'zod';
+
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 50;
+/** One entry moves at most a billion credits; balances are 32-bit (MAX_BALANCE). */
+const MAX_AMOUNT = 1_000_000_000;
+const MAX_METADATA_KEYS = 20;
+
+export const CREDIT_ENTRY_KINDS = [
+  'purchase',
+  'plan_grant',
+  'grant',
+  'debit',
+  'usage',
+  'refund',
+  'reversal',
+  'adjustment',
+] as const satisfies readonly CreditEntryKind[];
+/** The credit_entry_kind enum as a union of the list (the SDK's types must not need the db package). */
+export type LedgerEntryKind = (typeof CREDIT_ENTRY_KINDS)[number];
+
+const ZUserId = z.uuid({ error: 'must be a user id (a UUID)' });
+
+const ZAmount = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number of credits' })
+  .min(1, { error: 'must be at least 1' })
+  .max(MAX_AMOUNT, { error: `must be at most ${MAX_AMOUNT}` });
+
+/** Printable ASCII without spaces: a UUID, or `<your order id>:<step>`. */
+export const ZIdempotencyKey = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(255, { error: 'must be at most 255 characters' })
+  .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
+
+const ZReason = z.string({ error: 'must be a string' }).trim().min(1).max(500);
+
+/** A flat object of small values, stored with the entry and shown in credits.history. */
+const ZMetadata = z
+  .record(
+    z.string().min(1).max(100),
+    z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]),
+    { error: 'must be an object of strings, numbers, booleans or nulls' },
+  )
+  .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, {
+    error: `must have at most ${MAX_METADATA_KEYS} keys`,
+  });
+
+export const ZDebitInput = z.object({
+  amount: ZAmount,
+  idempotencyKey: ZIdempotencyKey,
+  reason: ZReason.optional(),
+  metadata: ZMetadata.optional(),
+  userId: ZUserId.optional(),
+});
+
+/** The seed's `use-credits`: `units` credits, `ref` as the idempotency key. */
+export const ZUseInput = z.object({
+  units: ZAmount,
+  ref: ZIdempotencyKey,
+  userId: ZUserId.optional(),
+});
+
+export const ZBalanceInput = z.object({ userId: ZUserId.optional() }).optional();
+
+const ZTime = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 time' })
+  .transform((value) => new Date(value));
+
+export const ZHistoryInput = z
+  .object({
+    userId: ZUserId.optional(),
+    /** `nextCursor` of the previous page; left out for the first. */
+    cursor: z
+      .string({ error: 'must be a string' })
+      .regex(/^[1-9][0-9]{0,14}$/, { error: 'is not a cursor from this list' })
+      .transform(Number)
+      .optional(),
+    limit: z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` })
+      .optional(),
+    kinds: z.array(z.enum(CREDIT_ENTRY_KINDS)).min(1).max(CREDIT_ENTRY_KINDS.length).optional(),
+    /** Entries at or after this time. */
+    from: ZTime.optional(),
+    /** Entries before this time. */
+    to: ZTime.optional(),
+  })
+  .optional();
+
+export type THistoryInput = {
+  cursor: number | undefined;
+  limit: number;
+  kinds: LedgerEntryKind[] | undefined;
+  from: Date | undefined;
+  to: Date | undefined;
+};
+
+export function historyQuery(input: z.output<typeof ZHistoryInput>): THistoryInput {
+  return {
+    cursor: input?.cursor,
+    limit: input?.limit ?? DEFAULT_PAGE_SIZE,
+    kinds: input?.kinds,
+    from: input?.from,
+    to: input?.to,
+  };
+}
+
+export const ZGrantInput = z.object({
+  userId: ZUserId,
+  amount: ZAmount,
+  reason: ZReason,
+  idempotencyKey: ZIdempotencyKey,
+});
+export type TGrantInput = z.output<typeof ZGrantInput>;
