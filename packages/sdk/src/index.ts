@@ -13,6 +13,7 @@ export {
   type StartOAuthSignInOptions,
   startOAuthSignIn,
 } from './oauth';
+export { createTollboothServerClient, type TollboothServerClientOptions } from './server-client';
 export {
   cookieTokenStore,
   type LocalStorageTokenStoreOptions,

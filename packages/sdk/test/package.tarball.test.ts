@@ -109,6 +109,7 @@ describe('the published @tollbooth/sdk package', () => {
       `import {
   completeOAuthSignIn,
   createTollboothClient,
+  createTollboothServerClient,
   isTollboothError,
   type RouterOutputs,
   startOAuthSignIn,
@@ -136,6 +137,11 @@ export async function load(): Promise<string> {
 }
 // @ts-expect-error unknown procedures do not compile
 client.system.missing.query();
+const server = createTollboothServerClient({ url: 'https://api.example.com', apiKey: 'tb_sk_example' });
+export async function charge(userId: string): Promise<number> {
+  const { balance } = await server.credits.debit.mutate({ userId, amount: 1, idempotencyKey: 'k' });
+  return balance;
+}
 `,
     );
     const tsc = require.resolve('typescript/bin/tsc', { paths: [sdkDir] });
