@@ -11,8 +11,12 @@ import { z } from 'zod';
 import { HANDLED_EVENT_TYPES } from '../../src/billing/stripe-events/handlers';
 import { createWebhookTestApp, postEvent, type WebhookTest } from './webhook-testing';
 
-// A copy of ../shared/stripe/fixtures3.json (stripe/openapi), so a fresh clone has it.
-const FIXTURES_PATH = new URL('../fixtures/stripe-fixtures3.json', import.meta.url);
+// The repository's one copy of ../shared/stripe/fixtures3.json (stripe/openapi), kept with the
+// emulator's contract test, so a fresh clone has it.
+const FIXTURES_PATH = new URL(
+  '../../../../packages/stripe-emulator/test/fixtures/stripe-fixtures3.json',
+  import.meta.url,
+);
 const ZFixtures = z.object({ resources: z.record(z.string(), z.looseObject({})) });
 const fixtures = Object.entries(
   ZFixtures.parse(JSON.parse(readFileSync(FIXTURES_PATH, 'utf8'))).resources,

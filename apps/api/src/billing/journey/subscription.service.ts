@@ -5,8 +5,12 @@
  * Stripe's current state and only ask Stripe for the change: the mirror follows from the
  * webhook it causes, so there is one code path that writes subscription state.
  */
+
 import type Stripe from 'stripe';
+import { z } from 'zod';
+import type { SubscriptionStatus } from '../access/access';
 import { pickLiveSubscription } from '../access/access';
+import { SUBSCRIPTION_STATUSES } from '../mirror/stripe-objects';
 import { requireStripe } from '../stripe-client';
 import { findPlanPrice, findPlansByIds, listUserSubscriptions } from './journey.queries';
 import {
@@ -34,10 +38,13 @@ export async function currentSubscription(
   return toSubscriptionView(row, plans, price);
 }
 
+const ZSubscriptionStatus = z.enum(SUBSCRIPTION_STATUSES);
+
 /** What cancel and resume answer: Stripe's state right after the change. */
 export interface CancellationState {
   id: string;
-  status: Stripe.Subscription.Status;
+  // Our spelling of Stripe's statuses: the SDK's bundled types must not import `stripe`.
+  status: SubscriptionStatus;
   cancelAtPeriodEnd: boolean;
   /** The end of the paid period: when it ends (cancel) or renews (resume). */
   currentPeriodEnd: string;
@@ -46,7 +53,7 @@ export interface CancellationState {
 function stateOf(subscription: Stripe.Subscription): CancellationState {
   return {
     id: subscription.id,
-    status: subscription.status,
+    status: ZSubscriptionStatus.parse(subscription.status),
     cancelAtPeriodEnd: subscription.cancel_at_period_end,
     currentPeriodEnd: new Date(itemOf(subscription).current_period_end * 1000).toISOString(),
   };
