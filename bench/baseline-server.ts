@@ -3,6 +3,7 @@
  * as the Tollbooth procedure it is compared with, minus our framework (tRPC, middleware,
  * logging, metrics). `pnpm bench` prints Tollbooth's figures as ratios of these.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { importJWK, type JWK, jwtVerify } from 'jose';
@@ -61,6 +62,38 @@ app.get('/me', async (c) => {
   } catch {
     return c.json({ error: 'unauthorized' }, 401);
   }
+});
+
+/**
+ * Same work as POST /webhooks/stripe minus applying: Stripe's signature checked by hand
+ * (HMAC-SHA256 over "t.payload", constant-time compare, 300 s tolerance), then the event
+ * stored once with one INSERT … ON CONFLICT DO NOTHING.
+ */
+const webhookSecret = process.env.BENCH_WEBHOOK_SECRET;
+app.post('/webhooks/stripe', async (c) => {
+  const raw = await c.req.text();
+  const fields = new Map(
+    (c.req.header('stripe-signature') ?? '').split(',').map((part) => {
+      const [key = '', value = ''] = part.split('=');
+      return [key, value] as const;
+    }),
+  );
+  const t = Number(fields.get('t'));
+  const given = Buffer.from(fields.get('v1') ?? '', 'hex');
+  if (!webhookSecret || !Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > 300) {
+    return c.json({ error: 'bad signature' }, 400);
+  }
+  const expected = createHmac('sha256', webhookSecret).update(`${t}.${raw}`).digest();
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return c.json({ error: 'bad signature' }, 400);
+  }
+  const event = JSON.parse(raw);
+  await pool.query(
+    `insert into stripe_events (id, type, stripe_created, livemode, object_id, payload, status)
+     values ($1, $2, to_timestamp($3), $4, $5, $6, 'ignored') on conflict (id) do nothing`,
+    [event.id, event.type, event.created, event.livemode, event.data?.object?.id ?? null, raw],
+  );
+  return c.json({ received: true });
 });
 
 app.get('/ready', (c) => c.text('ok'));

@@ -5,6 +5,8 @@ export interface RequestSpec {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Makes each request's body and extra headers (distinct signed webhook events). */
+  next?: () => { body: string; headers: Record<string, string> };
 }
 
 export interface LoadResult {
@@ -27,6 +29,21 @@ export async function runLoad(
     method: spec.method,
     headers: spec.headers,
     body: spec.body,
+    ...(spec.next && {
+      requests: [
+        {
+          setupRequest: (request: autocannon.Request) => {
+            const generated = spec.next?.();
+            if (!generated) return request;
+            return {
+              ...request,
+              body: generated.body,
+              headers: { ...request.headers, ...generated.headers },
+            };
+          },
+        },
+      ],
+    }),
     connections,
     duration: durationSeconds,
   });
