@@ -14,7 +14,7 @@ import { createTaskList, type TaskDeps } from './tasks';
  * Expired one-time secrets and rate-limit rows go once an hour; billing reconciliation
  * (missed Stripe events, subscriptions past their period) runs hourly too, at another minute.
  */
-const CRONTAB = ['17 * * * * cleanup_auth_rows', '41 * * * * billing_reconcile'].join('\n');
+export const CRONTAB = ['17 * * * * cleanup_auth_rows', '41 * * * * billing_reconcile'].join('\n');
 
 /** Two cores: a couple of concurrent mail sends keep SMTP latency off the critical path. */
 const WORKER_CONCURRENCY = 2;
