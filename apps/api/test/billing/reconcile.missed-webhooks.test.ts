@@ -117,6 +117,41 @@ describe('reconciliation', () => {
     });
   });
 
+  it('applies a stored event that was never applied (status received), once', async () => {
+    const w = await createWebhookTestApp({ deliver: false });
+    const prices = await createPaidPlans(w);
+    const { subscriptionId } = await subscribedUser(w, prices.team);
+    const [updated] = (
+      await w.stripe.events.list({ type: 'customer.subscription.updated', limit: 1 })
+    ).data;
+    if (!updated) throw new Error('the checkout emitted no customer.subscription.updated');
+    // Every other event is known, as if the webhook had stored them all.
+    for await (const event of w.stripe.events.list({ limit: 100 })) {
+      await w.t.deps.db
+        .insertInto('stripe_events')
+        .values({
+          id: event.id,
+          type: event.type,
+          stripe_created: new Date(event.created * 1000),
+          livemode: false,
+          payload: JSON.parse(JSON.stringify(event)),
+          status: event.id === updated.id ? 'received' : 'ignored',
+        })
+        .execute();
+    }
+
+    const report = await reconcileBilling(w.t.deps);
+    expect(report).toMatchObject({ reappliedStored: 1, missed: { applied: 0 } });
+    expect((await mirrorMatchesStripe(w, subscriptionId)).status).toBe('active');
+    const row = await w.t.deps.db
+      .selectFrom('stripe_events')
+      .select('status')
+      .where('id', '=', updated.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('applied');
+    expect((await reconcileBilling(w.t.deps)).reappliedStored).toBe(0);
+  });
+
   it('runs as pnpm billing:reconcile', { timeout: 60_000 }, async () => {
     const w = await createWebhookTestApp({ deliver: false });
     const prices = await createPaidPlans(w);

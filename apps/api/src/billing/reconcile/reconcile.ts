@@ -75,7 +75,9 @@ async function applyMissedEvents(deps: WithStripe, requestId: string, report: Re
   const newest = await newestFinishedEventCreated(deps.db);
   // Stripe's clock, not ours: `created` of the events we stored. Without any, everything
   // Stripe still keeps (30 days).
-  const gte = newest ? Math.floor(newest.getTime() / 1000) - RECONCILE_LOOKBACK_SECONDS : null;
+  // Never from the future: an event stamped ahead (clock skew) must not hide the ones before.
+  const from = newest ? Math.min(newest.getTime(), deps.clock.now().getTime()) : null;
+  const gte = from === null ? null : Math.floor(from / 1000) - RECONCILE_LOOKBACK_SECONDS;
   report.listedSince = gte === null ? null : new Date(gte * 1000).toISOString();
   const events: Stripe.Event[] = [];
   const params = gte === null ? { limit: 100 } : { created: { gte }, limit: 100 };
