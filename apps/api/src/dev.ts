@@ -14,6 +14,7 @@ import { startDevPostgres } from '@tollbooth/db/embedded';
 import { createStripeEmulator } from '@tollbooth/stripe-emulator';
 import { seedDefaultCatalog } from './billing/catalog/default-catalog';
 import { parseConfigOrExit } from './config';
+import { seedDefaultPacks } from './credits/packs/default-packs';
 import { installJobQueue } from './jobs/worker';
 import { createLogger } from './lib/logger';
 import { devDataPath } from './lib/repo-root';
@@ -72,6 +73,7 @@ async function seedCatalog(connectionString: string) {
     console.log(
       `[dev] catalog: ${seeded.inserted.length ? `added ${seeded.inserted.join(', ')}` : 'up to date'}; ${seeded.queuedSyncs} plan sync(s) queued for the worker`,
     );
+    await seedDefaultPacks(handle.db);
   } finally {
     await handle.close();
   }

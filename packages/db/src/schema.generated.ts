@@ -89,6 +89,33 @@ export interface CreditLedger {
   user_id: string;
 }
 
+export interface CreditPackPurchases {
+  amount: number;
+  checkout_session_id: string;
+  credits: number;
+  currency: string;
+  entry_id: number;
+  pack_code: string;
+  payment_intent_id: string | null;
+  purchased_at: Timestamp;
+  refunded_amount: Generated<number>;
+  reversed_credits: Generated<number>;
+  shortfall: Generated<number>;
+  user_id: string;
+}
+
+export interface CreditPacks {
+  active: Generated<boolean>;
+  code: string;
+  created_at: Generated<Timestamp>;
+  credits: number;
+  currency: Generated<string>;
+  name: string;
+  price_cents: number;
+  sort_order: Generated<number>;
+  stripe_price_id: string | null;
+}
+
 export interface DomainEvents {
   created_at: Generated<Timestamp>;
   id: Generated<number>;
@@ -287,6 +314,8 @@ export interface DB {
   audit_log: AuditLog;
   credit_balances: CreditBalances;
   credit_ledger: CreditLedger;
+  credit_pack_purchases: CreditPackPurchases;
+  credit_packs: CreditPacks;
   domain_events: DomainEvents;
   invoices: Invoices;
   oauth_accounts: OauthAccounts;

@@ -9,6 +9,8 @@ import type {
   AuditLog,
   CreditBalances,
   CreditLedger,
+  CreditPackPurchases,
+  CreditPacks,
   DB,
   DomainEvents,
   Invoices,
@@ -93,3 +95,9 @@ export type CreditBalance = Selectable<CreditBalances>;
 
 export type CreditEntry = Selectable<CreditLedger>;
 export type NewCreditEntry = Insertable<CreditLedger>;
+
+export type CreditPack = Selectable<CreditPacks>;
+export type NewCreditPack = Insertable<CreditPacks>;
+
+export type CreditPackPurchase = Selectable<CreditPackPurchases>;
+export type NewCreditPackPurchase = Insertable<CreditPackPurchases>;

@@ -40,6 +40,8 @@ export const AUDIT_EVENTS = [
   'api_keys.revoked',
   /** admin.credits.grant (userId: the admin; metadata: creditedUserId, amount, reason, entryId). */
   'credits.granted',
+  /** A refund of a credit pack could not take back credits already spent: the shortfall. */
+  'credits.reversal_shortfall',
   /**
    * Applied from Stripe (webhook or reconciliation; metadata.via, metadata.stripeEvent): a
    * subscription's lifecycle, invoices, refunds, the customer link, dashboard catalog changes,

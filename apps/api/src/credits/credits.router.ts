@@ -4,18 +4,38 @@
  * user's id in `userId`. Rules and guarantees: ADR 0008 and debit/debit.ts.
  */
 import { actingFor } from '../api-keys/acting-for';
-import { router, userOrServerProcedure } from '../trpc/procedures';
+import {
+  protectedProcedure,
+  publicProcedure,
+  router,
+  userOrServerProcedure,
+} from '../trpc/procedures';
 import {
   historyQuery,
   ZBalanceInput,
   ZDebitInput,
   ZHistoryInput,
+  ZPackCheckoutInput,
   ZUseInput,
 } from './credits.schemas';
 import { debitCredits } from './debit/debit';
 import { getBalance, getHistory } from './history/history';
+import { createPackCheckout, listPacks } from './packs/pack-checkout';
 
 export const creditsRouter = router({
+  packs: router({
+    /** The credit packs on sale (public: a pricing page shows them before sign-in). */
+    list: publicProcedure.query(({ ctx }) => listPacks(ctx.deps)),
+  }),
+  checkout: router({
+    /**
+     * A hosted Stripe checkout (payment mode) for one pack; send the browser to `url`. The
+     * credits land when Stripe's checkout.session.completed arrives, once per session.
+     */
+    create: protectedProcedure
+      .input(ZPackCheckoutInput)
+      .mutation(({ ctx, input }) => createPackCheckout(ctx.deps, ctx.caller.user.id, input)),
+  }),
   /** The balance now. */
   balance: userOrServerProcedure('credits:read')
     .input(ZBalanceInput)

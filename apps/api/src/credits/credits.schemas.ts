@@ -122,3 +122,19 @@ export const ZGrantInput = z.object({
   idempotencyKey: ZIdempotencyKey,
 });
 export type TGrantInput = z.output<typeof ZGrantInput>;
+
+const ZRedirectUrl = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(2_048, { error: 'must be at most 2048 characters' });
+
+export const ZPackCheckoutInput = z.object({
+  /** A code from credits.packs.list. */
+  pack: z
+    .string({ error: 'must be a string' })
+    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { error: 'must be a credit pack code' }),
+  /** Where Stripe sends the browser after paying; `{CHECKOUT_SESSION_ID}` is filled in. */
+  successUrl: ZRedirectUrl.optional(),
+  /** Where the checkout page's Cancel goes. */
+  cancelUrl: ZRedirectUrl.optional(),
+});

@@ -105,6 +105,8 @@ export const APP_CODES = {
   USER_NOT_FOUND: 'NOT_FOUND',
   /** credits.debit / use: the balance is below the amount; `details: { balance, requested }`. Nothing was debited. */
   INSUFFICIENT_CREDITS: 'PAYMENT_REQUIRED',
+  /** credits.checkout.create: no credit pack with that code is on sale (credits.packs.list lists them). */
+  CREDIT_PACK_NOT_FOUND: 'NOT_FOUND',
   /** The idempotency key was used before for another request (another amount, account or kind). */
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   /** A dependency (the database) did not answer in time. */

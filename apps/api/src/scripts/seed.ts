@@ -1,5 +1,6 @@
 /**
- * `pnpm db:seed`: applies the default plan catalog (billing/catalog/default-catalog.ts) to a
+ * `pnpm db:seed`: applies the default plan catalog (billing/catalog/default-catalog.ts) and
+ * the default credit packs (credits/packs/default-packs.ts) to a
  * migrated database and queues the Stripe syncs, which the worker (`pnpm worker`, or the API
  * in dev) then runs. Idempotent: run it as often as you like. Uses DATABASE_URL, or outside
  * production the dev cluster under .data/postgres.
@@ -7,6 +8,7 @@
 import { createDb } from '@tollbooth/db';
 import { seedDefaultCatalog } from '../billing/catalog/default-catalog';
 import { parseConfigOrExit } from '../config';
+import { seedDefaultPacks } from '../credits/packs/default-packs';
 import { installJobQueue } from '../jobs/worker';
 import { createLogger } from '../lib/logger';
 
@@ -28,6 +30,10 @@ try {
       (parsed.stripe
         ? `${result.queuedSyncs} Stripe sync(s) queued`
         : 'STRIPE_SECRET_KEY is not set, so nothing was queued for Stripe (run again with it set)'),
+  );
+  const packs = await seedDefaultPacks(handle.db);
+  console.log(
+    `credit packs: ${packs.length ? `added ${packs.join(', ')}` : 'every default pack exists already'}`,
   );
 } finally {
   await handle.close();

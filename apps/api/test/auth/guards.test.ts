@@ -131,6 +131,8 @@ const PUBLIC_PROCEDURES: readonly string[] = [
   // The catalog is what a pricing page shows before anyone signs in.
   'billing.plans.list',
   'billing.plans.get',
+  // Credit packs are on the same pricing page.
+  'credits.packs.list',
 ];
 
 const PROCEDURES = listProcedures(appRouter);

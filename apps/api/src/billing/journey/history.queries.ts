@@ -10,11 +10,11 @@ import type { PageCursor } from './journey.schemas';
 
 type Db = Kysely<Database>;
 
-export type HistoryKind = 'invoice_paid' | 'invoice_payment_failed' | 'refund';
+export type HistoryKind = 'invoice_paid' | 'invoice_payment_failed' | 'refund' | 'credit_pack';
 
 export interface HistoryRow {
   kind: HistoryKind;
-  /** The Stripe object the entry is about (in_…, re_…): unique across the list. */
+  /** The Stripe object the entry is about (in_…, re_…, cs_… for a pack): unique across the list. */
   object_id: string;
   occurred_at: Date;
   amount: number;
@@ -72,6 +72,23 @@ function refundBranch(db: Db, userId: string) {
     .where('status', 'in', ['succeeded', 'pending']);
 }
 
+/** Credit packs bought, once their credits landed (the webhook writes both together). */
+function packBranch(db: Db, userId: string) {
+  return db
+    .selectFrom('credit_pack_purchases')
+    .select([
+      sql<HistoryKind>`'credit_pack'::text`.as('kind'),
+      'checkout_session_id as object_id',
+      'purchased_at as occurred_at',
+      'amount',
+      'currency',
+      sql<string | null>`null::text`.as('invoice_number'),
+      sql<string | null>`null::text`.as('invoice_id'),
+      sql<string | null>`null::text`.as('hosted_url'),
+    ])
+    .where('user_id', '=', userId);
+}
+
 export async function listHistory(
   db: Db,
   args: { userId: string; limit: number; after: PageCursor | undefined },
@@ -80,6 +97,7 @@ export async function listHistory(
   const entries = invoiceBranch(db, args.userId, 'invoice_paid')
     .unionAll(invoiceBranch(db, args.userId, 'invoice_payment_failed'))
     .unionAll(refundBranch(db, args.userId))
+    .unionAll(packBranch(db, args.userId))
     .as('entries');
   let query = db.selectFrom(entries).selectAll();
   if (after) {

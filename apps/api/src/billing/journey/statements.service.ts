@@ -46,9 +46,9 @@ export async function listInvoices(
 }
 
 export interface HistoryEntry {
-  /** invoice_paid | invoice_payment_failed | refund (credit pack purchases will join). */
+  /** invoice_paid | invoice_payment_failed | refund | credit_pack (a pack bought, once credited). */
   kind: HistoryKind;
-  /** The Stripe object: in_… or re_…. */
+  /** The Stripe object: in_…, re_…, or the pack's checkout session cs_…. */
   id: string;
   occurredAt: string;
   /** Charged, failed to charge, or refunded: always positive; `kind` says which. */

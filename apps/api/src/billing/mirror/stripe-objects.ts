@@ -127,6 +127,9 @@ export const ZStripeCharge = z.object({
   customer: ZRef.nullable(),
   // Gone from charges in newer API versions; read when present.
   invoice: ZRef.nullish(),
+  // Credit pack refunds: which purchase, and how much of it is refunded so far.
+  payment_intent: ZRef.nullable().default(null),
+  amount_refunded: z.number().int().nonnegative().default(0),
 });
 
 export const ZStripeCheckoutSession = z.object({
@@ -138,6 +141,11 @@ export const ZStripeCheckoutSession = z.object({
   subscription: ZRef.nullable(),
   client_reference_id: z.string().nullable(),
   metadata: ZMetadata.nullable().transform((value) => value ?? {}),
+  // Read by credit pack purchases (payment mode).
+  payment_status: z.string().nullable().default(null),
+  payment_intent: ZRef.nullable().default(null),
+  amount_total: z.number().int().nonnegative().nullable().default(null),
+  currency: z.string().regex(/^[a-z]{3}$/).nullable().default(null),
 });
 
 export const ZStripeCustomer = z.object({

@@ -1,6 +1,10 @@
-/** charge.refunded: the charge's refunds, as Stripe lists them now, go into the mirror. */
+/**
+ * charge.refunded: the charge's refunds, as Stripe lists them now, go into the mirror; a
+ * credit pack's payment gets the refunded share of its credits reversed (pack-purchase.ts).
+ */
 import type { NewRefund } from '@tollbooth/db';
 import { z } from 'zod';
+import { reversePackRefund } from '../../credits/packs/pack-purchase';
 import { findUserByCustomer } from '../mirror/customers.queries';
 import { upsertRefunds } from '../mirror/invoices.queries';
 import { fromUnix, ZStripeCharge, ZStripeRefund } from '../mirror/stripe-objects';
@@ -47,5 +51,6 @@ export async function applyChargeRefunded(ctx: ApplyContext): Promise<HandlerRes
       stripeEvent: ctx.event.id,
     });
   }
+  await reversePackRefund(ctx, charge);
   return applied;
 }

@@ -1,10 +1,11 @@
 /**
  * checkout.session.completed. Subscription mode: the session proves which account the
  * customer belongs to (`client_reference_id`, or our metadata), so the link is stored if the
- * account has none, and the subscription is mirrored from Stripe. Payment mode (credit packs)
- * is stored only: the credits issue applies it.
+ * account has none, and the subscription is mirrored from Stripe. Payment mode: a credit pack
+ * bought, credited once per session (credits/packs/pack-purchase.ts).
  */
 import { z } from 'zod';
+import { creditPackCheckout } from '../../credits/packs/pack-purchase';
 import { findCustomerOwner, linkCustomer } from '../mirror/customers.queries';
 import { userIdFromMetadata, ZStripeCheckoutSession } from '../mirror/stripe-objects';
 import {
@@ -33,6 +34,7 @@ export async function applyCheckoutSessionCompleted(ctx: ApplyContext): Promise<
   if (customer && named) requireSameCustomer(named, customer, `checkout session ${id}`);
   // A body without its customer: nothing else is locked yet, so taking it now is safe.
   if (customer && !named) await lockCustomer(ctx.trx, customer);
+  if (session.mode === 'payment') return creditPackCheckout(ctx, session);
   if (session.mode !== 'subscription') {
     return ignored(`a ${session.mode}-mode checkout: nothing to mirror yet`);
   }

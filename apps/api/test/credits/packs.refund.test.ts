@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { signUpCustomer } from '../billing/journey-testing';
+import { buyPack, createPacksApp, entriesOf, expectLedgerHolds } from './packs-testing';
+
+describe('credit packs: a refund reverses the refunded share of the credits, never below zero', () => {
+  it('a full refund takes the whole pack back', async () => {
+    const j = await createPacksApp();
+    const customer = await signUpCustomer(j.t);
+    const userId = customer.account.user.id;
+    const { chargeId } = await buyPack(j, customer, 'credits_1000');
+
+    await j.stripe.refunds.create({ charge: chargeId });
+    await j.settle();
+
+    const entries = await entriesOf(j.t, userId);
+    expect(entries.map((entry) => [entry.kind, entry.delta, entry.balance_after])).toEqual([
+      ['purchase', 1_000, 1_000],
+      ['reversal', -1_000, 0],
+    ]);
+    expect(entries[1]?.source_ref).toBe(`${chargeId}:1000`);
+    await expectLedgerHolds(j.t);
+  });
+
+  it('partial refunds each reverse their own share once, also when the event is duplicated or replayed', async () => {
+    const j = await createPacksApp();
+    j.emulator.webhooks.setSwitches({ duplicate: true, outOfOrder: true });
+    const customer = await signUpCustomer(j.t);
+    const userId = customer.account.user.id;
+    // 5,000 credits for $45.00: $9.00 back is a fifth of them.
+    const { chargeId } = await buyPack(j, customer, 'credits_5000');
+
+    await j.stripe.refunds.create({ charge: chargeId, amount: 900 });
+    await j.settle();
+    await j.stripe.refunds.create({ charge: chargeId, amount: 450 });
+    await j.settle();
+    // A reconciliation-style replay of every charge.refunded under new ids changes nothing.
+    for (const event of (await j.stripe.events.list({ type: 'charge.refunded' })).data) {
+      const payload = JSON.stringify({ ...event, id: `${event.id}x` });
+      const response = await j.t.app.request('/webhooks/stripe', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': j.stripe.webhooks.generateTestHeaderString({
+            payload,
+            secret: j.emulator.webhookSecret,
+          }),
+        },
+        body: payload,
+      });
+      expect(response.status).toBe(200);
+    }
+
+    const entries = await entriesOf(j.t, userId);
+    expect(entries.map((entry) => [entry.kind, entry.delta, entry.balance_after])).toEqual([
+      ['purchase', 5_000, 5_000],
+      ['reversal', -1_000, 4_000],
+      ['reversal', -500, 3_500],
+    ]);
+    expect(await customer.client.credits.balance.query()).toMatchObject({ balance: 3_500 });
+    await expectLedgerHolds(j.t);
+  });
+
+  it('a refund after the credits were spent reverses what is left and records the rest as a shortfall', async () => {
+    const j = await createPacksApp();
+    const customer = await signUpCustomer(j.t);
+    const userId = customer.account.user.id;
+    const { sessionId, chargeId } = await buyPack(j, customer, 'credits_1000');
+    await customer.client.credits.debit.mutate({ amount: 800, idempotencyKey: 'spend-800' });
+
+    await j.stripe.refunds.create({ charge: chargeId });
+    await j.settle();
+
+    const entries = await entriesOf(j.t, userId);
+    expect(entries.map((entry) => [entry.kind, entry.delta, entry.balance_after])).toEqual([
+      ['purchase', 1_000, 1_000],
+      ['debit', -800, 200],
+      ['reversal', -200, 0],
+    ]);
+    expect(entries[2]?.metadata).toMatchObject({ shortfall: 800, checkoutSession: sessionId });
+    const purchase = await j.t.deps.db
+      .selectFrom('credit_pack_purchases')
+      .select(['refunded_amount', 'reversed_credits', 'shortfall'])
+      .where('checkout_session_id', '=', sessionId)
+      .executeTakeFirstOrThrow();
+    expect(purchase).toEqual({ refunded_amount: 1_000, reversed_credits: 200, shortfall: 800 });
+    const audited = await j.t.deps.db
+      .selectFrom('audit_log')
+      .select(['user_id', 'metadata'])
+      .where('event_type', '=', 'credits.reversal_shortfall')
+      .execute();
+    expect(audited).toEqual([
+      {
+        user_id: userId,
+        metadata: expect.objectContaining({ shortfall: 800, checkoutSession: sessionId }),
+      },
+    ]);
+    expect(await customer.client.credits.balance.query()).toMatchObject({ balance: 0 });
+    await expectLedgerHolds(j.t);
+  });
+});
