@@ -1,11 +1,13 @@
 /**
  * invoice.paid / invoice.payment_failed / invoice.finalized (and voided, marked_uncollectible):
  * the invoice as Stripe has it now goes into the mirror (billing.invoices.list reads it), and
- * its subscription is re-read too, since payments move it (past_due, back to active).
+ * its subscription is re-read too, since payments move it (past_due, back to active); a paid
+ * period invoice grants the plan's monthly credits once (credits/plan-grants/plan-grant.ts).
  * A failed payment mails the user a link to fix it, once per failed attempt (each attempt is
  * its own event); a paid invoice is audited once, when the mirror first sees it paid.
  */
 import type { NewInvoice } from '@tollbooth/db';
+import { grantPlanCredits } from '../../credits/plan-grants/plan-grant';
 import { BILLING_APP_PATH } from '../mail/billing-templates';
 import { findInvoice, upsertInvoice } from '../mirror/invoices.queries';
 import { fromUnix, type StripeInvoiceView, ZStripeInvoice } from '../mirror/stripe-objects';
@@ -96,5 +98,15 @@ export async function applyInvoiceEvent(ctx: ApplyContext): Promise<HandlerResul
     }
   }
   if (subscriptionId) await syncSubscription(ctx, subscriptionId, customer);
+  // The plan's monthly credits, once per paid period invoice (credits/plan-grants).
+  if (subscriptionId && userId) {
+    await grantPlanCredits(ctx.trx, {
+      invoice: after,
+      userId,
+      subscriptionId,
+      stripeEvent: ctx.event.id,
+      at: ctx.deps.clock.now(),
+    });
+  }
   return applied;
 }
