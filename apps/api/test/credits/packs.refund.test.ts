@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { signInAdmin } from '../billing/billing-testing';
 import { signUpCustomer } from '../billing/journey-testing';
 import { buyPack, createPacksApp, entriesOf, expectLedgerHolds } from './packs-testing';
 
@@ -93,6 +94,17 @@ describe('credit packs: a refund reverses the refunded share of the credits, nev
         user_id: userId,
         metadata: expect.objectContaining({ shortfall: 800, checkoutSession: sessionId }),
       },
+    ]);
+    const { client: admin } = await signInAdmin(j.t);
+    expect(await admin.admin.credits.shortfalls.query()).toEqual([
+      expect.objectContaining({
+        userId,
+        checkoutSessionId: sessionId,
+        pack: 'credits_1000',
+        refundedCents: 1_000,
+        reversedCredits: 200,
+        shortfall: 800,
+      }),
     ]);
     expect(await customer.client.credits.balance.query()).toMatchObject({ balance: 0 });
     await expectLedgerHolds(j.t);

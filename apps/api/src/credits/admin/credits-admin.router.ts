@@ -1,6 +1,7 @@
 /** admin.credits.*: grants and the ledger check, for admins. */
 import { adminProcedure, requestMeta, router } from '../../trpc/procedures';
 import { ZGrantInput } from '../credits.schemas';
+import { listPackShortfalls } from '../packs/shortfalls';
 import { verifyLedger } from '../verify/verify-ledger';
 import { grantCredits } from './grant';
 
@@ -13,4 +14,9 @@ export const creditsAdminRouter = router({
     ),
   /** What `pnpm credits:verify` checks: every ledger sum equals its balance, every chain holds. */
   verify: adminProcedure.query(({ ctx }) => verifyLedger(ctx.deps)),
+  /**
+   * Pack refunds that could not take back every credit (they were spent): newest first, with
+   * what was reversed and what is short. The balance stayed at or above zero.
+   */
+  shortfalls: adminProcedure.query(({ ctx }) => listPackShortfalls(ctx.deps)),
 });
