@@ -31,6 +31,8 @@ export type OneTimeSecretPurpose = "email_verification" | "login_code" | "magic_
 
 export type PlanInterval = "month" | "year";
 
+export type PlanOverageMode = "credits" | "invoice" | "refuse";
+
 export type PlanSyncState = "failed" | "local" | "pending" | "synced";
 
 export type StripeEventStatus = "applied" | "failed" | "ignored" | "received";
@@ -38,6 +40,8 @@ export type StripeEventStatus = "applied" | "failed" | "ignored" | "received";
 export type SubscriptionStatus = "active" | "canceled" | "incomplete" | "incomplete_expired" | "past_due" | "paused" | "trialing" | "unpaid";
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type UsageOutcome = "credits" | "included";
 
 export type UserRole = "admin" | "user";
 
@@ -169,6 +173,16 @@ export interface OneTimeSecrets {
   user_id: string | null;
 }
 
+export interface OperationTypes {
+  active: Generated<boolean>;
+  code: string;
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  name: string;
+  unit_cost_credits: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface PendingRegistrations {
   name: string | null;
   password_hash: string;
@@ -201,6 +215,7 @@ export interface Plans {
   included_operations: Generated<number>;
   monthly_credits: Generated<number>;
   name: string;
+  overage_mode: Generated<PlanOverageMode>;
   overage_price_cents: number | null;
   price_cents: number;
   sort_order: Generated<number>;
@@ -294,6 +309,33 @@ export interface Subscriptions {
   user_id: string;
 }
 
+export interface UsageCounters {
+  included: number;
+  period_end: Timestamp;
+  period_start: Timestamp;
+  updated_at: Generated<Timestamp>;
+  used: Generated<number>;
+  user_id: string;
+}
+
+export interface UsageRecords {
+  created_at: Generated<Timestamp>;
+  credit_balance: number;
+  credit_entry_id: number | null;
+  credits_spent: Generated<number>;
+  id: Generated<number>;
+  idempotency_key: string;
+  included_left: number;
+  included_quantity: number;
+  metadata: Generated<Json>;
+  operation: string;
+  outcome: UsageOutcome;
+  period_end: Timestamp;
+  period_start: Timestamp;
+  quantity: number;
+  user_id: string;
+}
+
 export interface Users {
   created_at: Generated<Timestamp>;
   deactivated_at: Timestamp | null;
@@ -320,6 +362,7 @@ export interface DB {
   invoices: Invoices;
   oauth_accounts: OauthAccounts;
   one_time_secrets: OneTimeSecrets;
+  operation_types: OperationTypes;
   pending_registrations: PendingRegistrations;
   plan_prices: PlanPrices;
   plans: Plans;
@@ -329,5 +372,7 @@ export interface DB {
   sessions: Sessions;
   stripe_events: StripeEvents;
   subscriptions: Subscriptions;
+  usage_counters: UsageCounters;
+  usage_records: UsageRecords;
   users: Users;
 }

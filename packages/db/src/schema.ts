@@ -16,6 +16,7 @@ import type {
   Invoices,
   OauthAccounts,
   OneTimeSecrets,
+  OperationTypes,
   PendingRegistrations,
   PlanPrices,
   Plans,
@@ -24,6 +25,8 @@ import type {
   Sessions,
   StripeEvents,
   Subscriptions,
+  UsageCounters,
+  UsageRecords,
 } from './schema.generated';
 
 export type {
@@ -34,9 +37,11 @@ export type {
   JsonValue,
   OneTimeSecretPurpose,
   PlanInterval,
+  PlanOverageMode,
   PlanSyncState,
   StripeEventStatus,
   SubscriptionStatus,
+  UsageOutcome,
   UserRole,
   UserStatus,
 } from './schema.generated';
@@ -101,3 +106,11 @@ export type NewCreditPack = Insertable<CreditPacks>;
 
 export type CreditPackPurchase = Selectable<CreditPackPurchases>;
 export type NewCreditPackPurchase = Insertable<CreditPackPurchases>;
+
+export type OperationType = Selectable<OperationTypes>;
+export type NewOperationType = Insertable<OperationTypes>;
+
+export type UsageCounter = Selectable<UsageCounters>;
+
+export type UsageRecord = Selectable<UsageRecords>;
+export type NewUsageRecord = Insertable<UsageRecords>;

@@ -5,8 +5,10 @@
 import { apiKeysRouter } from '../api-keys/api-keys.router';
 import { creditsAdminRouter } from '../credits/admin/credits-admin.router';
 import { router } from '../trpc/procedures';
+import { usageAdminRouter } from '../usage/usage-admin.router';
 
 export const adminRouter = router({
   apiKeys: apiKeysRouter,
   credits: creditsAdminRouter,
+  usage: usageAdminRouter,
 });

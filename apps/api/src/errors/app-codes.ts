@@ -109,6 +109,14 @@ export const APP_CODES = {
   CREDIT_PACK_NOT_FOUND: 'NOT_FOUND',
   /** The idempotency key was used before for another request (another amount, account or kind). */
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
+  /** usage.record: the plan's included operations for this period are used up and the plan refuses overage; `details: { included, used, periodEnd }`. Nothing was recorded. */
+  QUOTA_EXCEEDED: 'PAYMENT_REQUIRED',
+  /** usage.record: the plan bills overage on the invoice, which is not available yet; nothing was recorded. */
+  OVERAGE_INVOICE_UNAVAILABLE: 'PRECONDITION_FAILED',
+  /** usage.record: no active operation type with that code (see usage.operationTypes). */
+  OPERATION_TYPE_NOT_FOUND: 'NOT_FOUND',
+  /** usage.get: no usage record with that id for this user. */
+  USAGE_NOT_FOUND: 'NOT_FOUND',
   /** A dependency (the database) did not answer in time. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Anything unexpected; details stay in the server log under the request id. */

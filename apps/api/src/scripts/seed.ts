@@ -11,6 +11,7 @@ import { parseConfigOrExit } from '../config';
 import { seedDefaultPacks } from '../credits/packs/default-packs';
 import { installJobQueue } from '../jobs/worker';
 import { createLogger } from '../lib/logger';
+import { seedOperationTypes } from '../usage/operation-types';
 
 const parsed = parseConfigOrExit(process.env);
 const cluster = parsed.databaseUrl
@@ -34,6 +35,10 @@ try {
   const packs = await seedDefaultPacks(handle.db);
   console.log(
     `credit packs: ${packs.length ? `added ${packs.join(', ')}` : 'every default pack exists already'}`,
+  );
+  const operations = await seedOperationTypes(handle.db);
+  console.log(
+    `operation types: ${operations.length ? `added ${operations.join(', ')}` : 'every default type exists already'}`,
   );
 } finally {
   await handle.close();

@@ -42,10 +42,14 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   return next();
 });
 
+/** One scope, or several of which the key must hold at least one (reads open to two roles). */
+type ScopeRule = ApiKeyScope | readonly [ApiKeyScope, ...ApiKeyScope[]];
+
 /** A server API key from the Authorization header, verified and holding `scope`. */
-async function authorizedApiKey(ctx: Context, key: string, scope: ApiKeyScope) {
+async function authorizedApiKey(ctx: Context, key: string, scope: ScopeRule) {
   const apiKey = await authenticateApiKey(ctx.deps, key, requestMeta(ctx));
-  requireScope(apiKey, scope);
+  if (typeof scope === 'string') requireScope(apiKey, scope);
+  else if (!scope.some((one) => apiKey.scopes.includes(one))) requireScope(apiKey, scope[0]);
   return apiKey;
 }
 
@@ -54,7 +58,7 @@ async function authorizedApiKey(ctx: Context, key: string, scope: ApiKeyScope) {
  * (as protectedProcedure), or a server API key (`Bearer tb_sk_…`) holding `scope`, acting for
  * the user its input names (resolve that with `actingFor`). Adds `ctx.actor`.
  */
-export function userOrServerProcedure(scope: ApiKeyScope) {
+export function userOrServerProcedure(scope: ScopeRule) {
   return publicProcedure.use(async ({ ctx, next }) => {
     const token = bearerToken(ctx.http.authorization);
     const actor: Actor =

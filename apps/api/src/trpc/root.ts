@@ -4,6 +4,7 @@ import { authRouter } from '../auth/auth.router';
 import { billingRouter } from '../billing/billing.router';
 import { creditsRouter } from '../credits/credits.router';
 import { systemRouter } from '../system/system.router';
+import { usageRouter } from '../usage/usage.router';
 import { router } from './procedures';
 
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   auth: authRouter,
   billing: billingRouter,
   credits: creditsRouter,
+  usage: usageRouter,
   admin: adminRouter,
 });
 

@@ -1,0 +1,76 @@
+/**
+ * The quota a usage record counts against: the plan in force (billing/access, the same
+ * policy as billing.access) and its current period. A paid monthly plan's period is the
+ * mirrored subscription's current period; the free plan (and a yearly plan, whose allowance
+ * is still per month) counts by calendar month in UTC.
+ */
+import type { Database, Plan, PlanOverageMode } from '@tollbooth/db';
+import type { Kysely } from 'kysely';
+import { pickLiveSubscription } from '../billing/access/access';
+import { loadAccess } from '../billing/access/load-access';
+import { findPlanByCode } from '../billing/catalog/plans.queries';
+import type { Deps } from '../deps';
+
+type Db = Kysely<Database>;
+
+export interface UsagePeriod {
+  planCode: string;
+  included: number;
+  overageMode: PlanOverageMode;
+  start: Date;
+  end: Date;
+}
+
+/** [first instant of the month, first instant of the next) in UTC. */
+export function calendarMonth(now: Date): { start: Date; end: Date } {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return { start, end };
+}
+
+export async function loadUsagePeriod(
+  db: Db,
+  deps: Pick<Deps, 'config' | 'clock'>,
+  userId: string,
+): Promise<UsagePeriod> {
+  const now = deps.clock.now();
+  const access = await loadAccess(db, deps, userId);
+  const plan: Plan | undefined = await findPlanByCode(db, access.plan.code);
+  if (!plan) throw new Error(`plan ${access.plan.code} vanished`);
+  const base = {
+    planCode: plan.code,
+    included: access.includedOperations,
+    overageMode: plan.overage_mode,
+  };
+  if (access.level === 'premium' && plan.billing_interval === 'month') {
+    const period = await subscriptionPeriod(db, userId, now);
+    if (period) return { ...base, ...period };
+  }
+  return { ...base, ...calendarMonth(now) };
+}
+
+/** The live subscription's period, when it holds `now` (a stale mirror falls back to the month). */
+async function subscriptionPeriod(db: Db, userId: string, now: Date) {
+  const subscriptions = await db
+    .selectFrom('subscriptions')
+    .select([
+      'id',
+      'status',
+      'plan_id',
+      'current_period_start',
+      'current_period_end',
+      'cancel_at_period_end',
+      'cancel_at',
+      'ended_at',
+      'stripe_created',
+    ])
+    .where('user_id', '=', userId)
+    .execute();
+  const live = pickLiveSubscription(subscriptions);
+  const start = live?.current_period_start;
+  const end = live?.current_period_end;
+  if (!start || !end || start.getTime() > now.getTime() || end.getTime() <= now.getTime()) {
+    return null;
+  }
+  return { start, end };
+}

@@ -1,0 +1,116 @@
+/**
+ * Inputs of usage.* and admin.usage.*. A server API key names the user in `userId`; a user's
+ * own token may leave it out (reads only: recording is for the product's backend).
+ */
+import { z } from 'zod';
+import { ZIdempotencyKey } from '../credits/credits.schemas';
+
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_QUANTITY = 1_000_000;
+const MAX_METADATA_KEYS = 20;
+
+const ZUserId = z.uuid({ error: 'must be a user id (a UUID)' });
+
+export const ZOperationCode = z
+  .string({ error: 'must be a string' })
+  .regex(/^[a-z0-9][a-z0-9_]{0,47}$/, {
+    error: 'must be an operation code: lowercase letters, digits and _ (strategic_analysis)',
+  });
+
+const ZMetadata = z
+  .record(
+    z.string().min(1).max(100),
+    z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]),
+    { error: 'must be an object of strings, numbers, booleans or nulls' },
+  )
+  .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, {
+    error: `must have at most ${MAX_METADATA_KEYS} keys`,
+  });
+
+export const ZRecordInput = z.object({
+  operation: ZOperationCode,
+  quantity: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(MAX_QUANTITY, { error: `must be at most ${MAX_QUANTITY}` })
+    .optional(),
+  idempotencyKey: ZIdempotencyKey,
+  metadata: ZMetadata.optional(),
+  userId: ZUserId,
+});
+export type TRecordInput = z.output<typeof ZRecordInput>;
+
+const ZTime = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 time' })
+  .transform((value) => new Date(value));
+
+export const ZListInput = z
+  .object({
+    userId: ZUserId.optional(),
+    /** `nextCursor` of the previous page; left out for the first. */
+    cursor: z
+      .string({ error: 'must be a string' })
+      .regex(/^[1-9][0-9]{0,14}$/, { error: 'is not a cursor from this list' })
+      .transform(Number)
+      .optional(),
+    limit: z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` })
+      .default(DEFAULT_PAGE_SIZE),
+    operation: ZOperationCode.optional(),
+    /** Records at or after this time. */
+    from: ZTime.optional(),
+    /** Records before this time. */
+    to: ZTime.optional(),
+  })
+  .optional();
+export type TListFilter = {
+  cursor: number | undefined;
+  limit: number;
+  operation: string | undefined;
+  from: Date | undefined;
+  to: Date | undefined;
+};
+
+export const ZGetInput = z.object({
+  id: z
+    .string({ error: 'must be a string' })
+    .regex(/^[1-9][0-9]{0,14}$/, { error: 'must be a usage record id' }),
+  userId: ZUserId.optional(),
+});
+
+export const ZStatsInput = z
+  .object({
+    userId: ZUserId.optional(),
+    from: ZTime,
+    to: ZTime,
+    groupBy: z.enum(['day', 'operation'], { error: "must be 'day' or 'operation'" }),
+  })
+  .refine((input) => input.from.getTime() < input.to.getTime(), {
+    path: ['to'],
+    error: 'must be after from',
+  })
+  .refine((input) => input.to.getTime() - input.from.getTime() <= 366 * 86_400_000, {
+    path: ['to'],
+    error: 'the window is at most 366 days',
+  });
+export type TStatsInput = z.output<typeof ZStatsInput>;
+
+export const ZOperationTypesInput = z.object({ userId: ZUserId.optional() }).optional();
+
+export const ZUpsertOperationTypeInput = z.object({
+  code: ZOperationCode,
+  name: z.string({ error: 'must be a string' }).trim().min(1).max(100),
+  description: z.string({ error: 'must be a string' }).trim().max(1000).nullable().default(null),
+  unitCostCredits: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number of credits' })
+    .min(1, { error: 'must be at least 1' })
+    .max(1_000_000, { error: 'must be at most 1000000' }),
+  active: z.boolean({ error: 'must be true or false' }).default(true),
+});
+export type TUpsertOperationTypeInput = z.output<typeof ZUpsertOperationTypeInput>;
