@@ -14,8 +14,10 @@ import {
 } from '../billing/journey-testing';
 import type { TestApp } from '../harness';
 
-export async function createPacksApp(options: { env?: Record<string, string> } = {}) {
-  const j = await createJourneyApp({ webhooks: true, env: options.env });
+export async function createPacksApp(
+  options: { env?: Record<string, string>; webhooks?: boolean } = {},
+) {
+  const j = await createJourneyApp({ webhooks: options.webhooks ?? true, env: options.env });
   await seedDefaultPacks(j.t.deps.db);
   return j;
 }
@@ -52,4 +54,20 @@ export async function expectLedgerHolds(t: TestApp) {
   expect(report.balanceMismatches.count).toBe(0);
   expect(report.chainBreaks.count).toBe(0);
   expect(report.ok).toBe(true);
+}
+
+/** Posts a Stripe event to the webhook route, signed with the endpoint's secret, as Stripe does. */
+export async function postSigned(j: JourneyApp, event: object): Promise<Response> {
+  const payload = JSON.stringify(event);
+  return j.t.app.request('/webhooks/stripe', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': j.stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: j.emulator.webhookSecret,
+      }),
+    },
+    body: payload,
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signUpCustomer } from '../billing/journey-testing';
-import { buyPack, createPacksApp, entriesOf, expectLedgerHolds } from './packs-testing';
+import { buyPack, createPacksApp, entriesOf, expectLedgerHolds, postSigned } from './packs-testing';
 
 describe('credit packs: bought on the hosted page, credited once per checkout session', () => {
   it('lists the seeded packs to anyone, cheapest first', async () => {
@@ -108,23 +108,9 @@ describe('credit packs: bought on the hosted page, credited once per checkout se
     const [event] = (await j.stripe.events.list({ type: 'checkout.session.completed' })).data;
     if (!event) throw new Error('no checkout.session.completed');
 
-    const post = (body: object) => {
-      const payload = JSON.stringify(body);
-      return j.t.app.request('/webhooks/stripe', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': j.stripe.webhooks.generateTestHeaderString({
-            payload,
-            secret: j.emulator.webhookSecret,
-          }),
-        },
-        body: payload,
-      });
-    };
-    expect((await post(event)).status).toBe(200);
+    expect((await postSigned(j, event)).status).toBe(200);
     // The same session under a new event id: stored and applied, but the session credited before.
-    expect((await post({ ...event, id: 'evt_1ReplayedUnderANewId' })).status).toBe(200);
+    expect((await postSigned(j, { ...event, id: 'evt_1ReplayedUnderANewId' })).status).toBe(200);
 
     const replayed = await j.t.deps.db
       .selectFrom('stripe_events')

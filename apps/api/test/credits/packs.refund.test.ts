@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signInAdmin } from '../billing/billing-testing';
 import { signUpCustomer } from '../billing/journey-testing';
-import { buyPack, createPacksApp, entriesOf, expectLedgerHolds } from './packs-testing';
+import { buyPack, createPacksApp, entriesOf, expectLedgerHolds, postSigned } from './packs-testing';
 
 describe('credit packs: a refund reverses the refunded share of the credits, never below zero', () => {
   it('a full refund takes the whole pack back', async () => {
@@ -36,18 +36,7 @@ describe('credit packs: a refund reverses the refunded share of the credits, nev
     await j.settle();
     // A reconciliation-style replay of every charge.refunded under new ids changes nothing.
     for (const event of (await j.stripe.events.list({ type: 'charge.refunded' })).data) {
-      const payload = JSON.stringify({ ...event, id: `${event.id}x` });
-      const response = await j.t.app.request('/webhooks/stripe', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': j.stripe.webhooks.generateTestHeaderString({
-            payload,
-            secret: j.emulator.webhookSecret,
-          }),
-        },
-        body: payload,
-      });
+      const response = await postSigned(j, { ...event, id: `${event.id}x` });
       expect(response.status).toBe(200);
     }
 
@@ -107,6 +96,33 @@ describe('credit packs: a refund reverses the refunded share of the credits, nev
       }),
     ]);
     expect(await customer.client.credits.balance.query()).toMatchObject({ balance: 0 });
+    await expectLedgerHolds(j.t);
+  });
+
+  it('a refund applied before its purchase was credited is reversed when the purchase is', async () => {
+    // No endpoint: the events are applied by hand, the refund's first (as a late or
+    // reconciled checkout.session.completed would be).
+    const j = await createPacksApp({ webhooks: false });
+    const customer = await signUpCustomer(j.t);
+    const userId = customer.account.user.id;
+    const { sessionId, chargeId } = await buyPack(j, customer, 'credits_1000');
+    await j.stripe.refunds.create({ charge: chargeId, amount: 250 });
+    const [refunded] = (await j.stripe.events.list({ type: 'charge.refunded' })).data;
+    const [completed] = (await j.stripe.events.list({ type: 'checkout.session.completed' })).data;
+    if (!refunded || !completed) throw new Error('the emulator sent no events');
+
+    expect((await postSigned(j, refunded)).status).toBe(200);
+    expect(await entriesOf(j.t, userId)).toEqual([]);
+    expect((await postSigned(j, completed)).status).toBe(200);
+    expect((await postSigned(j, refunded)).status).toBe(200);
+
+    const entries = await entriesOf(j.t, userId);
+    expect(
+      entries.map((entry) => [entry.kind, entry.delta, entry.balance_after, entry.source_ref]),
+    ).toEqual([
+      ['purchase', 1_000, 1_000, sessionId],
+      ['reversal', -250, 750, `${chargeId}:250`],
+    ]);
     await expectLedgerHolds(j.t);
   });
 });

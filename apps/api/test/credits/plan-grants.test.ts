@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signUpCustomer, subscribe } from '../billing/journey-testing';
-import { createPacksApp, entriesOf, expectLedgerHolds } from './packs-testing';
+import { createPacksApp, entriesOf, expectLedgerHolds, postSigned } from './packs-testing';
 
 const DAY = 86_400;
 
@@ -51,18 +51,7 @@ describe("a plan's monthly credits: granted on invoice.paid, once per invoice", 
     await j.settle();
 
     for (const event of (await j.stripe.events.list({ type: 'invoice.paid' })).data) {
-      const payload = JSON.stringify({ ...event, id: `${event.id}replay` });
-      const response = await j.t.app.request('/webhooks/stripe', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': j.stripe.webhooks.generateTestHeaderString({
-            payload,
-            secret: j.emulator.webhookSecret,
-          }),
-        },
-        body: payload,
-      });
+      const response = await postSigned(j, { ...event, id: `${event.id}replay` });
       expect(response.status).toBe(200);
     }
 

@@ -13,15 +13,18 @@
  * taken back or recorded short before, as one `reversal` entry whose source is
  * `<charge>:<amount_refunded>`, so each refunded amount reverses once. Never below zero: what
  * the account had spent is recorded as the purchase's shortfall (and audited), not taken.
+ * A refund applied before its purchase was credited is caught up on when the purchase is.
  */
 import { z } from 'zod';
 import { USER_ID_METADATA_KEY } from '../../billing/customers/stripe-customer';
 import { findUserByCustomer } from '../../billing/mirror/customers.queries';
+import { ZStripeCharge } from '../../billing/mirror/stripe-objects';
 import {
   type ApplyContext,
   applied,
   type HandlerResult,
   ignored,
+  readStripe,
 } from '../../billing/stripe-events/context';
 import { insertEntry, lockBalance, setBalance } from '../ledger/ledger.queries';
 import { postCredit } from '../ledger/post-credit';
@@ -89,8 +92,32 @@ export async function creditPackCheckout(
       entry_id: Number(posted.result.entryId),
       purchased_at: at,
     });
+    // A refund applied before this purchase was credited (events applied out of order, e.g.
+    // by reconciliation) found no purchase to reverse: catch up on it now.
+    const charge = await chargeOf(ctx, session.payment_intent);
+    if (charge && charge.amount_refunded > 0) await reversePackRefund(ctx, charge);
   }
   return applied;
+}
+
+const ZIntent = z.object({
+  latest_charge: z
+    .union([z.string(), z.object({ id: z.string() })])
+    .transform((value) => (typeof value === 'string' ? value : value.id))
+    .nullable(),
+});
+
+/** The payment intent's charge as Stripe has it now (null: no intent, or not charged). */
+async function chargeOf(ctx: ApplyContext, paymentIntent: string | null) {
+  if (!paymentIntent) return null;
+  const intent = await readStripe(ZIntent, `payment intent ${paymentIntent}`, () =>
+    ctx.stripe.paymentIntents.retrieve(paymentIntent),
+  );
+  const chargeId = intent.latest_charge;
+  if (!chargeId) return null;
+  return readStripe(ZStripeCharge, `charge ${chargeId}`, () =>
+    ctx.stripe.charges.retrieve(chargeId),
+  );
 }
 
 export async function reversePackRefund(
