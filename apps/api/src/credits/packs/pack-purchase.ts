@@ -24,6 +24,7 @@ import {
   applied,
   type HandlerResult,
   ignored,
+  lockObject,
   readStripe,
 } from '../../billing/stripe-events/context';
 import { insertEntry, lockBalance, setBalance } from '../ledger/ledger.queries';
@@ -107,7 +108,13 @@ const ZIntent = z.object({
     .nullable(),
 });
 
-/** The payment intent's charge as Stripe has it now (null: no intent, or not charged). */
+/**
+ * The payment intent's charge as Stripe has it now (null: no intent, or not charged), read
+ * under the charge's lock (charge-refunded.ts takes the same): a charge.refunded applied
+ * meanwhile either finished first (its refund is in this read) or waits and then finds the
+ * purchase. It never waits on this account's balance while holding that lock before finding
+ * the purchase, which is not visible until this transaction commits, so the two cannot deadlock.
+ */
 async function chargeOf(ctx: ApplyContext, paymentIntent: string | null) {
   if (!paymentIntent) return null;
   const intent = await readStripe(ZIntent, `payment intent ${paymentIntent}`, () =>
@@ -115,6 +122,7 @@ async function chargeOf(ctx: ApplyContext, paymentIntent: string | null) {
   );
   const chargeId = intent.latest_charge;
   if (!chargeId) return null;
+  await lockObject(ctx.trx, `stripe:${chargeId}`);
   return readStripe(ZStripeCharge, `charge ${chargeId}`, () =>
     ctx.stripe.charges.retrieve(chargeId),
   );
