@@ -128,4 +128,28 @@ describe('credit packs: bought on the hosted page, credited once per checkout se
     ]);
     await expectLedgerHolds(j.t);
   });
+
+  it('credits a session paid later (async_payment_succeeded) once, whichever of its events comes first', async () => {
+    const j = await createPacksApp({ webhooks: false });
+    const customer = await signUpCustomer(j.t);
+    const userId = customer.account.user.id;
+    const { sessionId } = await buyPack(j, customer, 'credits_1000');
+    const [completed] = (await j.stripe.events.list({ type: 'checkout.session.completed' })).data;
+    if (!completed) throw new Error('no checkout.session.completed');
+
+    const paidLater = {
+      ...completed,
+      id: 'evt_1AsyncPaid',
+      type: 'checkout.session.async_payment_succeeded',
+    };
+    expect((await postSigned(j, paidLater)).status).toBe(200);
+    expect((await entriesOf(j.t, userId)).map((entry) => entry.source_ref)).toEqual([sessionId]);
+    expect((await postSigned(j, completed)).status).toBe(200);
+
+    const entries = await entriesOf(j.t, userId);
+    expect(entries.map((entry) => [entry.kind, entry.delta, entry.source_ref])).toEqual([
+      ['purchase', 1_000, sessionId],
+    ]);
+    await expectLedgerHolds(j.t);
+  });
 });

@@ -13,6 +13,8 @@ import { applyScheduleEvent, applySubscriptionEvent } from './subscription-chang
 
 export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
   'checkout.session.completed': applyCheckoutSessionCompleted,
+  // A pack paid by a delayed method: completed while unpaid, credited when the money arrives.
+  'checkout.session.async_payment_succeeded': applyCheckoutSessionCompleted,
   'customer.subscription.created': applySubscriptionEvent,
   'customer.subscription.updated': applySubscriptionEvent,
   'customer.subscription.deleted': applySubscriptionEvent,
