@@ -1,5 +1,7 @@
+import { createTestDatabase } from '@tollbooth/db/vitest';
 import { describe, expect, it } from 'vitest';
 import { createKey, keyClient, ledgerState } from '../credits/credits-testing';
+import { createTestApp } from '../harness';
 import { failure, registerAccount } from '../support/accounts';
 import { grant, setFreePlan, usageApp } from './usage-testing';
 
@@ -35,6 +37,25 @@ describe('usage.record: who may record', () => {
 
     expect(refused).toMatchObject({ httpStatus: 403, appCode: 'API_KEY_REQUIRED' });
     expect(await t.deps.db.selectFrom('usage_records').selectAll().execute()).toEqual([]);
+  });
+
+  it('refuses a revoked key at once in another server process, recording nothing', async () => {
+    const databaseUrl = await createTestDatabase();
+    const { t, admin, userId, key } = await usageApp({ databaseUrl });
+    const other = keyClient(await createTestApp({ databaseUrl }), key);
+    await setFreePlan(t, 5, 'refuse');
+    await other.usage.record.mutate({ ...op, userId, idempotencyKey: 'before' });
+    const [listed] = await admin.admin.apiKeys.list.query();
+    if (!listed) throw new Error('no key listed');
+
+    await admin.admin.apiKeys.revoke.mutate({ id: listed.id });
+    const refused = await failure(
+      other.usage.record.mutate({ ...op, userId, idempotencyKey: 'after' }),
+    );
+
+    expect(refused).toMatchObject({ httpStatus: 401, appCode: 'API_KEY_REVOKED' });
+    const keys = await t.deps.db.selectFrom('usage_records').select('idempotency_key').execute();
+    expect(keys).toEqual([{ idempotency_key: 'before' }]);
   });
 
   it('refuses an unknown or inactive operation type with a field message', async () => {
