@@ -18,6 +18,7 @@
 import type { Database, UsageRecord } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../credits/ledger/entry-view';
+import { lockIdempotencyKey } from '../credits/ledger/idempotency-keys';
 import { debitBalance, findBalance, findEntryByKey } from '../credits/ledger/ledger.queries';
 import { noteLowBalance } from '../credits/low-balance/low-balance';
 import type { Deps } from '../deps';
@@ -86,6 +87,8 @@ async function writeRecord(
 ): Promise<UsageRecord> {
   const { period, userId, quantity } = args;
   const at = deps.clock.now();
+  // The key first (shared with the ledger's debits), then the counter: one lock order.
+  await lockIdempotencyKey(trx, args.idempotencyKey);
   const counter = await lockCounter(trx, { userId, ...period, at });
   // Under the lock: a send of this key that committed while we waited is the first one.
   const raced = await findRecordByKey(trx, args.idempotencyKey);

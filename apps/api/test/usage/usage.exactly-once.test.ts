@@ -84,6 +84,68 @@ describe('usage.record: exactly once per idempotency key', () => {
     expect(await t.deps.db.selectFrom('usage_records').selectAll().execute()).toEqual([]);
   });
 
+  it('refuses a credits.debit whose key an included usage record already used (no ledger entry)', async () => {
+    const { t, admin, userId, server } = await usageApp({
+      scopes: ['usage:write', 'credits:write'],
+    });
+    await setFreePlan(t, 5, 'credits');
+    await grant(admin, userId, 100);
+    const included = await server.usage.record.mutate({ ...op, userId, idempotencyKey: 'only' });
+
+    const refused = await failure(
+      server.credits.debit.mutate({ userId, amount: 1, idempotencyKey: 'only' }),
+    );
+
+    expect(included.outcome).toBe('included');
+    expect(refused).toMatchObject({ code: 'CONFLICT', appCode: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await ledgerState(t, userId)).toMatchObject({ balance: 100, ledgerSum: 100 });
+  });
+
+  it('gives one key sent at once as an included usage record and as a debit exactly one effect', async () => {
+    const databaseUrl = await createTestDatabase();
+    const { t, admin, server, key } = await usageApp({
+      databaseUrl,
+      scopes: ['usage:write', 'credits:write'],
+    });
+    const two = keyClient(await createTestApp({ databaseUrl }), key);
+    await setFreePlan(t, 1000, 'credits');
+    const users = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const row = await t.deps.db
+          .insertInto('users')
+          .values({ email: `race-${i}-${Date.now()}@example.com` })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await grant(admin, row.id, 10);
+        return row.id;
+      }),
+    );
+
+    // The debits leave 0–360 ms after the records: early ones race the record's open
+    // transaction, late ones come after it committed. Every order ends with one effect per key.
+    await Promise.all(
+      users.map((userId, i) =>
+        Promise.allSettled([
+          server.usage.record.mutate({ ...op, userId, idempotencyKey: `${userId}:k` }),
+          new Promise((resolve) => setTimeout(resolve, i * 40)).then(() =>
+            two.credits.debit.mutate({ userId, amount: 1, idempotencyKey: `${userId}:k` }),
+          ),
+        ]),
+      ),
+    );
+
+    for (const userId of users) {
+      const records = await t.deps.db
+        .selectFrom('usage_records')
+        .select('id')
+        .where('user_id', '=', userId)
+        .execute();
+      const { balance } = await ledgerState(t, userId);
+      const effects = records.length + (balance === 9 ? 1 : 0);
+      expect({ userId, effects }).toEqual({ userId, effects: 1 });
+    }
+  });
+
   it('the same key sent concurrently from two server processes has one effect and one answer', async () => {
     const databaseUrl = await createTestDatabase();
     const { t, admin, userId, server, key } = await usageApp({ databaseUrl });

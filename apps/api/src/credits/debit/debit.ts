@@ -10,6 +10,8 @@
  *   answer (the first one), whichever process or attempt wrote it: after a lost response, a
  *   crash between commit and answer, or a retry racing the original. The same key for another
  *   amount or account is IDEMPOTENCY_KEY_REUSED.
+ * - The key space is shared with usage records (ledger/idempotency-keys.ts): a key an
+ *   included usage record holds is IDEMPOTENCY_KEY_REUSED here too.
  * - A refusal (INSUFFICIENT_CREDITS) writes nothing and is not remembered: the same key may
  *   succeed once the account has credits again. Only an effect is final.
  */
@@ -22,6 +24,7 @@ import {
   replayOrConflict,
   toResult,
 } from '../ledger/entry-view';
+import { lockIdempotencyKey, usageRecordHoldsKey } from '../ledger/idempotency-keys';
 import { debitBalance, findBalance, findEntryByKey } from '../ledger/ledger.queries';
 import { noteLowBalance } from '../low-balance/low-balance';
 
@@ -60,6 +63,18 @@ async function tryDebit(
 ): Promise<CreditEntry | undefined> {
   try {
     return await deps.db.transaction().execute(async (trx) => {
+      await lockIdempotencyKey(trx, request.idempotencyKey);
+      if (await usageRecordHoldsKey(trx, request.idempotencyKey)) {
+        throw new AppError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This idempotency key was used for a usage record',
+          {
+            fieldErrors: {
+              [request.keyField ?? 'idempotencyKey']: ['was already used for a usage record'],
+            },
+          },
+        );
+      }
       const entry = await debitBalance(trx, {
         userId: request.userId,
         kind: 'debit',
