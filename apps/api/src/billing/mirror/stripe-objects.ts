@@ -145,7 +145,11 @@ export const ZStripeCheckoutSession = z.object({
   payment_status: z.string().nullable().default(null),
   payment_intent: ZRef.nullable().default(null),
   amount_total: z.number().int().nonnegative().nullable().default(null),
-  currency: z.string().regex(/^[a-z]{3}$/).nullable().default(null),
+  currency: z
+    .string()
+    .regex(/^[a-z]{3}$/)
+    .nullable()
+    .default(null),
 });
 
 export const ZStripeCustomer = z.object({
