@@ -5,12 +5,17 @@
  */
 import type { CreditEntryKind } from '@tollbooth/db';
 import { z } from 'zod';
+import {
+  DEFAULT_PAGE_SIZE,
+  ZIdCursor,
+  ZMetadata,
+  ZPageLimit,
+  ZTime,
+  ZUserId,
+} from '../lib/input-schemas';
 
-const MAX_PAGE_SIZE = 100;
-const DEFAULT_PAGE_SIZE = 50;
 /** One entry moves at most a billion credits; balances are 32-bit (MAX_BALANCE). */
 const MAX_AMOUNT = 1_000_000_000;
-const MAX_METADATA_KEYS = 20;
 
 export const CREDIT_ENTRY_KINDS = [
   'purchase',
@@ -24,8 +29,6 @@ export const CREDIT_ENTRY_KINDS = [
 ] as const satisfies readonly CreditEntryKind[];
 /** The credit_entry_kind enum as a union of the list (the SDK's types must not need the db package). */
 export type LedgerEntryKind = (typeof CREDIT_ENTRY_KINDS)[number];
-
-const ZUserId = z.uuid({ error: 'must be a user id (a UUID)' });
 
 const ZAmount = z
   .number({ error: 'must be a number' })
@@ -41,17 +44,6 @@ export const ZIdempotencyKey = z
   .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
 
 const ZReason = z.string({ error: 'must be a string' }).trim().min(1).max(500);
-
-/** A flat object of small values, stored with the entry and shown in credits.history. */
-const ZMetadata = z
-  .record(
-    z.string().min(1).max(100),
-    z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]),
-    { error: 'must be an object of strings, numbers, booleans or nulls' },
-  )
-  .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, {
-    error: `must have at most ${MAX_METADATA_KEYS} keys`,
-  });
 
 export const ZDebitInput = z.object({
   amount: ZAmount,
@@ -70,25 +62,12 @@ export const ZUseInput = z.object({
 
 export const ZBalanceInput = z.object({ userId: ZUserId.optional() }).optional();
 
-const ZTime = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 time' })
-  .transform((value) => new Date(value));
-
 export const ZHistoryInput = z
   .object({
     userId: ZUserId.optional(),
     /** `nextCursor` of the previous page; left out for the first. */
-    cursor: z
-      .string({ error: 'must be a string' })
-      .regex(/^[1-9][0-9]{0,14}$/, { error: 'is not a cursor from this list' })
-      .transform(Number)
-      .optional(),
-    limit: z
-      .number({ error: 'must be a number' })
-      .int({ error: 'must be a whole number' })
-      .min(1, { error: 'must be at least 1' })
-      .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` })
-      .optional(),
+    cursor: ZIdCursor.optional(),
+    limit: ZPageLimit.optional(),
     kinds: z.array(z.enum(CREDIT_ENTRY_KINDS)).min(1).max(CREDIT_ENTRY_KINDS.length).optional(),
     /** Entries at or after this time. */
     from: ZTime.optional(),

@@ -4,28 +4,21 @@
  */
 import { z } from 'zod';
 import { ZIdempotencyKey } from '../credits/credits.schemas';
+import {
+  DEFAULT_PAGE_SIZE,
+  ZIdCursor,
+  ZMetadata,
+  ZPageLimit,
+  ZTime,
+  ZUserId,
+} from '../lib/input-schemas';
 
-const MAX_PAGE_SIZE = 100;
-const DEFAULT_PAGE_SIZE = 50;
 const MAX_QUANTITY = 1_000_000;
-const MAX_METADATA_KEYS = 20;
-
-const ZUserId = z.uuid({ error: 'must be a user id (a UUID)' });
 
 export const ZOperationCode = z
   .string({ error: 'must be a string' })
   .regex(/^[a-z0-9][a-z0-9_]{0,47}$/, {
     error: 'must be an operation code: lowercase letters, digits and _ (strategic_analysis)',
-  });
-
-const ZMetadata = z
-  .record(
-    z.string().min(1).max(100),
-    z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]),
-    { error: 'must be an object of strings, numbers, booleans or nulls' },
-  )
-  .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, {
-    error: `must have at most ${MAX_METADATA_KEYS} keys`,
   });
 
 export const ZRecordInput = z.object({
@@ -42,25 +35,12 @@ export const ZRecordInput = z.object({
 });
 export type TRecordInput = z.output<typeof ZRecordInput>;
 
-const ZTime = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 time' })
-  .transform((value) => new Date(value));
-
 export const ZListInput = z
   .object({
     userId: ZUserId.optional(),
     /** `nextCursor` of the previous page; left out for the first. */
-    cursor: z
-      .string({ error: 'must be a string' })
-      .regex(/^[1-9][0-9]{0,14}$/, { error: 'is not a cursor from this list' })
-      .transform(Number)
-      .optional(),
-    limit: z
-      .number({ error: 'must be a number' })
-      .int({ error: 'must be a whole number' })
-      .min(1, { error: 'must be at least 1' })
-      .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` })
-      .default(DEFAULT_PAGE_SIZE),
+    cursor: ZIdCursor.optional(),
+    limit: ZPageLimit.default(DEFAULT_PAGE_SIZE),
     operation: ZOperationCode.optional(),
     /** Records at or after this time. */
     from: ZTime.optional(),
