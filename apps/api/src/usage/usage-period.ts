@@ -6,8 +6,7 @@
  */
 import type { Database, Plan, PlanOverageMode } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
-import { pickLiveSubscription } from '../billing/access/access';
-import { loadAccess } from '../billing/access/load-access';
+import { findLiveSubscription, loadAccess } from '../billing/access/load-access';
 import { findPlanByCode } from '../billing/catalog/plans.queries';
 import type { Deps } from '../deps';
 
@@ -51,22 +50,7 @@ export async function loadUsagePeriod(
 
 /** The live subscription's period, when it holds `now` (a stale mirror falls back to the month). */
 async function subscriptionPeriod(db: Db, userId: string, now: Date) {
-  const subscriptions = await db
-    .selectFrom('subscriptions')
-    .select([
-      'id',
-      'status',
-      'plan_id',
-      'current_period_start',
-      'current_period_end',
-      'cancel_at_period_end',
-      'cancel_at',
-      'ended_at',
-      'stripe_created',
-    ])
-    .where('user_id', '=', userId)
-    .execute();
-  const live = pickLiveSubscription(subscriptions);
+  const live = await findLiveSubscription(db, userId);
   const start = live?.current_period_start;
   const end = live?.current_period_end;
   if (!start || !end || start.getTime() > now.getTime() || end.getTime() <= now.getTime()) {

@@ -3,7 +3,7 @@
  * pure policy of access.ts. Takes `db | trx`, so the webhook reads it before and after a
  * change inside its own transaction.
  */
-import type { Database } from '@tollbooth/db';
+import type { Database, Subscription } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type { Deps } from '../../deps';
 import { FREE_PLAN_CODE } from '../catalog/plans.schemas';
@@ -13,22 +13,23 @@ type Db = Kysely<Database>;
 
 export type AccessDeps = Pick<Deps, 'config' | 'clock'>;
 
-export async function loadAccess(db: Db, deps: AccessDeps, userId: string): Promise<Access> {
+/**
+ * The mirrored subscription that decides for a user (pickLiveSubscription: best status, then
+ * newest; an ended one when nothing else is left), or null when they never had one. Every
+ * reader of "the user's subscription" (access, usage periods, checkout, subscription.current)
+ * asks this, so they cannot disagree about which one it is.
+ */
+export async function findLiveSubscription(db: Db, userId: string): Promise<Subscription | null> {
   const subscriptions = await db
     .selectFrom('subscriptions')
-    .select([
-      'id',
-      'status',
-      'plan_id',
-      'current_period_end',
-      'cancel_at_period_end',
-      'cancel_at',
-      'ended_at',
-      'stripe_created',
-    ])
+    .selectAll()
     .where('user_id', '=', userId)
     .execute();
-  const subscription = pickLiveSubscription(subscriptions);
+  return pickLiveSubscription(subscriptions);
+}
+
+export async function loadAccess(db: Db, deps: AccessDeps, userId: string): Promise<Access> {
+  const subscription = await findLiveSubscription(db, userId);
   const planIds = subscription?.plan_id ? [subscription.plan_id] : [];
   const plans = await db
     .selectFrom('plans')

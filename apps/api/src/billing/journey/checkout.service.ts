@@ -13,10 +13,9 @@
  */
 import Stripe from 'stripe';
 import { AppError } from '../../errors/app-error';
-import { pickLiveSubscription } from '../access/access';
+import { findLiveSubscription } from '../access/load-access';
 import { ensureStripeCustomer, USER_ID_METADATA_KEY } from '../customers/stripe-customer';
 import { requireStripe } from '../stripe-client';
-import { listUserSubscriptions } from './journey.queries';
 import type { TCheckoutInput } from './journey.schemas';
 import { type JourneyDeps, liveStripeSubscription } from './live-subscription';
 import { requirePurchasablePlan } from './purchasable-plan';
@@ -59,7 +58,7 @@ export async function createCheckout(
     DEFAULT_BILLING_PATH,
   );
   const { plan, price } = await requirePurchasablePlan(deps, input.plan);
-  const mirrored = pickLiveSubscription(await listUserSubscriptions(deps.db, userId));
+  const mirrored = await findLiveSubscription(deps.db, userId);
   if (mirrored && LIVE_STATUSES.has(mirrored.status)) throw alreadySubscribed();
 
   const customer = await ensureStripeCustomer(deps, { id: userId });

@@ -9,10 +9,10 @@
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { SubscriptionStatus } from '../access/access';
-import { pickLiveSubscription } from '../access/access';
+import { findLiveSubscription } from '../access/load-access';
 import { SUBSCRIPTION_STATUSES } from '../mirror/stripe-objects';
 import { requireStripe } from '../stripe-client';
-import { findPlanPrice, findPlansByIds, listUserSubscriptions } from './journey.queries';
+import { findPlanPrice, findPlansByIds } from './journey.queries';
 import {
   itemOf,
   type JourneyDeps,
@@ -30,7 +30,7 @@ export async function currentSubscription(
   deps: Pick<JourneyDeps, 'db'>,
   userId: string,
 ): Promise<SubscriptionView | null> {
-  const row = pickLiveSubscription(await listUserSubscriptions(deps.db, userId));
+  const row = await findLiveSubscription(deps.db, userId);
   if (!row || ENDED.has(row.status)) return null;
   const planIds = [row.plan_id, row.pending_plan_id].filter((id): id is string => id !== null);
   const plans = await findPlansByIds(deps.db, planIds);
