@@ -11,7 +11,8 @@
 import type { Database } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { type Access, accessJson, type SubscriptionStatus } from './access';
+import { SUBSCRIPTION_STATUSES } from '../mirror/stripe-objects';
+import { type Access, accessJson } from './access';
 
 export const ACCESS_CHANGED = 'access.changed';
 
@@ -39,17 +40,6 @@ export async function recordAccessChanged(
     .execute();
 }
 
-const STATUSES: readonly [SubscriptionStatus, ...SubscriptionStatus[]] = [
-  'incomplete',
-  'incomplete_expired',
-  'trialing',
-  'active',
-  'past_due',
-  'canceled',
-  'unpaid',
-  'paused',
-];
-
 const ZAccessJson = z.object({
   level: z.enum(['free', 'premium']),
   plan: z.object({ code: z.string(), name: z.string() }),
@@ -59,7 +49,7 @@ const ZAccessJson = z.object({
     .datetime({ offset: true })
     .nullable()
     .transform((value) => (value === null ? null : new Date(value))),
-  status: z.enum(STATUSES).nullable(),
+  status: z.enum(SUBSCRIPTION_STATUSES).nullable(),
 });
 
 /** The access the newest access.changed announced for the user, if any was recorded. */

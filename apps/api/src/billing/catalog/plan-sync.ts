@@ -17,12 +17,13 @@
  * - A failure is recorded on the plan (failed, the error, attempts) and rethrown, so the job
  *   queue retries with backoff.
  */
-import type { Database, NewPlanPrice, Plan } from '@tollbooth/db';
+import type { Database, Plan } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import Stripe from 'stripe';
 import type { Deps } from '../../deps';
 import { enqueueJob } from '../../jobs/queue';
 import { requireStripe } from '../stripe-client';
+import { toPlanPriceRow } from './plan-price-row';
 import { recordSyncFailure, recordSyncOutcome, startSyncAttempt } from './plan-sync.queries';
 
 /** graphile-worker waits e^min(attempt, 10) s between tries: 25 tries span about four days. */
@@ -93,7 +94,7 @@ async function pushPlan(stripe: Stripe, plan: Plan) {
   return {
     productId: product.id,
     currentPriceId: current.id,
-    prices: after.map((price) => toPlanPrice(plan, price)),
+    prices: after.map((price) => toPlanPriceRow(plan.id, price)),
   };
 }
 
@@ -181,21 +182,6 @@ function createPrice(stripe: Stripe, plan: Plan, productId: string): Promise<Str
     },
     { idempotencyKey: keyFor(plan, 'price.create') },
   );
-}
-
-function toPlanPrice(plan: Plan, price: Stripe.Price): NewPlanPrice {
-  const version = Number(price.metadata.tollbooth_plan_version);
-  return {
-    stripe_price_id: price.id,
-    plan_id: plan.id,
-    plan_version: Number.isSafeInteger(version) && version > 0 ? version : null,
-    amount_cents: price.unit_amount ?? 0,
-    currency: price.currency,
-    billing_interval: price.recurring?.interval ?? 'one_time',
-    interval_count: price.recurring?.interval_count ?? 1,
-    active: price.active,
-    created_at: new Date(price.created * 1000),
-  };
 }
 
 /** What an admin reads in the plan's sync state: the kind of failure and Stripe's message. */

@@ -7,6 +7,7 @@
  * its current version), Stripe's flag is older than ours and is left alone.
  */
 import type { Plan } from '@tollbooth/db';
+import { toPlanPriceRow } from '../catalog/plan-price-row';
 import { upsertPlanPrice } from '../catalog/plans.queries';
 import { type StripePriceView, ZStripePrice, ZStripeProduct } from '../mirror/stripe-objects';
 import {
@@ -67,18 +68,7 @@ async function recordPrice(ctx: ApplyContext, plan: Plan, price: StripePriceView
     .select(['active', 'plan_id'])
     .where('stripe_price_id', '=', price.id)
     .executeTakeFirst();
-  const version = Number(price.metadata.tollbooth_plan_version);
-  await upsertPlanPrice(ctx.trx, {
-    stripe_price_id: price.id,
-    plan_id: plan.id,
-    plan_version: Number.isSafeInteger(version) && version > 0 ? version : null,
-    amount_cents: price.unit_amount ?? 0,
-    currency: price.currency,
-    billing_interval: price.recurring?.interval ?? 'one_time',
-    interval_count: price.recurring?.interval_count ?? 1,
-    active: price.active,
-    created_at: new Date(price.created * 1000),
-  });
+  await upsertPlanPrice(ctx.trx, toPlanPriceRow(plan.id, price));
   if (!existing || (existing.plan_id === plan.id && existing.active !== price.active)) {
     await ctx.audit('billing.plan_price_changed', null, {
       plan: plan.code,
