@@ -5,23 +5,20 @@
  * subscriptions past their period are re-read. Prints what it did as one JSON line. Uses
  * DATABASE_URL, or outside production the dev cluster under .data/postgres.
  */
+
 import { reconcileBilling } from '../billing/reconcile/reconcile';
 import { parseConfigOrExit } from '../config';
 import { createDeps } from '../deps';
 import { createLogger } from '../lib/logger';
+import { openScriptDatabase } from './script-database';
 
 const parsed = parseConfigOrExit(process.env);
 if (!parsed.stripe) {
   console.error('STRIPE_SECRET_KEY is not set: billing is off, there is nothing to reconcile');
   process.exit(1);
 }
-const cluster = parsed.databaseUrl
-  ? undefined
-  : await import('@tollbooth/db/embedded').then(({ startDevPostgres }) =>
-      startDevPostgres({ ...parsed.embeddedPostgres, callerHandlesSignals: true }),
-    );
-const databaseUrl = parsed.databaseUrl ?? cluster?.databaseUrl;
-if (!databaseUrl) throw new Error('no database');
+const database = await openScriptDatabase(parsed);
+const { databaseUrl } = database;
 const { deps, close } = createDeps(
   { ...parsed, databaseUrl },
   { logger: createLogger({ level: parsed.logLevel === 'info' ? 'warn' : parsed.logLevel }) },
@@ -31,5 +28,5 @@ try {
   console.log(`billing reconciliation: ${JSON.stringify(report)}`);
 } finally {
   await close();
-  await cluster?.stop();
+  await database.stop();
 }

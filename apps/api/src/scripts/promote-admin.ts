@@ -3,10 +3,12 @@
  * later one, without touching SQL). ADMIN_EMAILS does the same at sign-in. Uses
  * DATABASE_URL, or outside production the dev cluster under .data/postgres.
  */
+
 import { recordAuditEvent } from '../audit/audit';
 import { setUserRole } from '../auth/users.queries';
 import { parseConfig } from '../config';
 import { createDeps } from '../deps';
+import { openScriptDatabase } from './script-database';
 
 const email = process.argv[2];
 if (!email) {
@@ -15,12 +17,8 @@ if (!email) {
 }
 
 const parsed = parseConfig(process.env);
-const cluster = parsed.databaseUrl
-  ? undefined
-  : await import('@tollbooth/db/embedded').then(({ startDevPostgres }) =>
-      startDevPostgres({ ...parsed.embeddedPostgres, callerHandlesSignals: true }),
-    );
-const config = { ...parsed, databaseUrl: parsed.databaseUrl ?? cluster?.databaseUrl };
+const database = await openScriptDatabase(parsed);
+const config = { ...parsed, databaseUrl: database.databaseUrl };
 const { deps, close } = createDeps(config);
 try {
   const promoted = await setUserRole(deps.db, email, 'admin');
@@ -38,5 +36,5 @@ try {
   }
 } finally {
   await close();
-  await cluster?.stop();
+  await database.stop();
 }

@@ -5,6 +5,7 @@
  * in dev) then runs. Idempotent: run it as often as you like. Uses DATABASE_URL, or outside
  * production the dev cluster under .data/postgres.
  */
+
 import { createDb } from '@tollbooth/db';
 import { seedDefaultCatalog } from '../billing/catalog/default-catalog';
 import { parseConfigOrExit } from '../config';
@@ -12,15 +13,11 @@ import { seedDefaultPacks } from '../credits/packs/default-packs';
 import { installJobQueue } from '../jobs/worker';
 import { createLogger } from '../lib/logger';
 import { seedOperationTypes } from '../usage/operation-types';
+import { openScriptDatabase } from './script-database';
 
 const parsed = parseConfigOrExit(process.env);
-const cluster = parsed.databaseUrl
-  ? undefined
-  : await import('@tollbooth/db/embedded').then(({ startDevPostgres }) =>
-      startDevPostgres({ ...parsed.embeddedPostgres, callerHandlesSignals: true }),
-    );
-const databaseUrl = parsed.databaseUrl ?? cluster?.databaseUrl;
-if (!databaseUrl) throw new Error('no database');
+const database = await openScriptDatabase(parsed);
+const { databaseUrl } = database;
 const handle = createDb({ connectionString: databaseUrl, max: 2 });
 try {
   // The syncs go through the job queue, whose schema may not exist yet on a fresh database.
@@ -42,5 +39,5 @@ try {
   );
 } finally {
   await handle.close();
-  await cluster?.stop();
+  await database.stop();
 }

@@ -3,17 +3,15 @@
  * and exits 1 on any mismatch, 0 when all hold. Uses DATABASE_URL, or outside production the
  * dev cluster under .data/postgres. admin.credits.verify runs the same check.
  */
+
 import { parseConfig } from '../config';
 import { formatLedgerReport, verifyLedger } from '../credits/verify/verify-ledger';
 import { createDeps } from '../deps';
+import { openScriptDatabase } from './script-database';
 
 const parsed = parseConfig(process.env);
-const cluster = parsed.databaseUrl
-  ? undefined
-  : await import('@tollbooth/db/embedded').then(({ startDevPostgres }) =>
-      startDevPostgres({ ...parsed.embeddedPostgres, callerHandlesSignals: true }),
-    );
-const config = { ...parsed, databaseUrl: parsed.databaseUrl ?? cluster?.databaseUrl };
+const database = await openScriptDatabase(parsed);
+const config = { ...parsed, databaseUrl: database.databaseUrl };
 const { deps, close } = createDeps(config);
 try {
   const report = await verifyLedger(deps);
@@ -23,5 +21,5 @@ try {
   process.exitCode = report.ok ? 0 : 1;
 } finally {
   await close();
-  await cluster?.stop();
+  await database.stop();
 }
