@@ -1,0 +1,6 @@
+import type { SuiteDefinition } from '../lib/suite';
+import { requestPath } from './request-path';
+import { webhooks } from './webhooks';
+
+/** Every suite `pnpm bench` runs, in order; BENCH_ONLY=name,name selects some. */
+export const suites: SuiteDefinition[] = [requestPath, webhooks];
