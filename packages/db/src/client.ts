@@ -6,8 +6,19 @@ export interface CreateDbOptions {
   connectionString: string;
   /** Pool size. Two cores serve best with a small pool; raise it for a bigger database. */
   max?: number;
-  /** How long a query may wait for a free connection before failing, in ms. */
+  /**
+   * How long a query may wait for a connection before failing, in ms: a free pooled one, or a
+   * new one being opened (pg-pool applies the one bound to both). A database that is down
+   * refuses at once; this bounds a black-holed host and a pool whose connections are all busy.
+   */
   connectionTimeoutMillis?: number;
+  /**
+   * The server cancels any statement (lock waits included) running longer than this, in ms
+   * (SQLSTATE 57014), so a slow query or a held row lock cannot keep a pooled connection, and
+   * the request on it, for longer. Sent as the session's `statement_timeout` when the
+   * connection opens; unset or 0 leaves the server's own setting.
+   */
+  statementTimeoutMillis?: number;
   /** Recorded in pg_stat_activity so operators can tell our connections apart. */
   applicationName?: string;
   /** Called when an idle pooled connection fails (e.g. the database restarted). */
@@ -48,6 +59,10 @@ export function createPool(options: CreateDbOptions): pg.Pool {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    ...(options.statementTimeoutMillis && { statement_timeout: options.statementTimeoutMillis }),
+    // A connection whose peer vanished without a FIN (a failed-over host) is noticed by TCP
+    // keepalive instead of holding its query forever.
+    keepAlive: true,
     application_name: options.applicationName ?? 'tollbooth',
     types,
   });

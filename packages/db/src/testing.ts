@@ -49,9 +49,7 @@ function runPrefix(): string {
 export async function startThrowawayCluster(options: {
   durable: boolean;
 }): Promise<EmbeddedCluster> {
-  const base = await mkdtemp(path.join(tmpdir(), 'tollbooth-pg-'));
-  // The cluster runs as the `postgres` user when we are root; it must be able to enter.
-  await chmod(base, 0o755);
+  const base = await throwawayDirectory();
   const cluster = await startEmbeddedPostgres({
     dataDir: path.join(base, 'data'),
     port: await freePort(),
@@ -62,6 +60,62 @@ export async function startThrowawayCluster(options: {
     ...cluster,
     async stop() {
       await cluster.stop();
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
+
+async function throwawayDirectory(): Promise<string> {
+  const base = await mkdtemp(path.join(tmpdir(), 'tollbooth-pg-'));
+  // The cluster runs as the `postgres` user when we are root; it must be able to enter.
+  await chmod(base, 0o755);
+  return base;
+}
+
+/** A throwaway cluster that a test takes down and brings back under a running app. */
+export interface RestartableCluster extends EmbeddedCluster {
+  /**
+   * Stops the postmaster and keeps the data: Postgres' fast shutdown, so open sessions end
+   * with 57P01 (admin_shutdown) and new connections are refused until `startUp()`.
+   */
+  shutDown(): Promise<void>;
+  /** Starts it again on the same port and data directory; resolves once it accepts queries. */
+  startUp(): Promise<void>;
+  /** Whether the postmaster is running (between `startUp()` and `shutDown()`). */
+  readonly running: boolean;
+}
+
+/**
+ * Like startThrowawayCluster, but the data survives a shutDown() so the same databases come
+ * back on the same port: a database restart as a deployed app sees one. stop() deletes it.
+ */
+export async function startRestartableCluster(): Promise<RestartableCluster> {
+  const base = await throwawayDirectory();
+  const options = {
+    dataDir: path.join(base, 'data'),
+    port: await freePort(),
+    persistent: true,
+    durable: false,
+  };
+  let current: EmbeddedCluster | undefined = await startEmbeddedPostgres(options);
+  const first = current;
+  return {
+    port: first.port,
+    dataDir: first.dataDir,
+    url: first.url,
+    get running() {
+      return current !== undefined;
+    },
+    async shutDown() {
+      const cluster = current;
+      current = undefined;
+      await cluster?.stop();
+    },
+    async startUp() {
+      current ??= await startEmbeddedPostgres(options);
+    },
+    async stop() {
+      await this.shutDown();
       await rm(base, { recursive: true, force: true });
     },
   };
