@@ -16,6 +16,7 @@ import { oauthRoutes } from './auth/oauth/oauth.routes';
 import { stripeWebhookRoutes } from './billing/webhooks/stripe-webhook.route';
 import type { Deps } from './deps';
 import { AppError } from './errors/app-error';
+import { databaseFailure } from './errors/database-unavailable';
 import { isUnexpected, toPublicError } from './errors/error-shape';
 import type { AppEnv } from './http/app-env';
 import { errorResponse } from './http/error-response';
@@ -68,9 +69,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
       createContext: ({ resHeaders }) => createContext(deps, c, resHeaders),
       responseMeta: ({ errors }) => retryAfterHeader(errors),
       onError({ error, path }) {
-        if (isUnexpected(toPublicError(error))) {
-          logger.error({ err: error, path, requestId: c.get('requestId') }, 'procedure failed');
-        }
+        logFailure(logger, error, { path, requestId: c.get('requestId') }, 'procedure failed');
       },
     });
     // Re-wrapped so the headers middleware prepared (request id, CORS, security) are kept.
@@ -86,11 +85,8 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   });
 
   app.onError((error, c) => {
-    const publicError = toPublicError(error);
-    if (isUnexpected(publicError)) {
-      logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
-    }
-    return errorResponse(c, publicError);
+    logFailure(logger, error, { requestId: c.get('requestId') }, 'unhandled error');
+    return errorResponse(c, toPublicError(error));
   });
 
   return app;
@@ -98,10 +94,29 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
 
 export type App = ReturnType<typeof createApp>;
 
-/** A rate-limited call says when to come back, in the standard header as well as the body. */
+/**
+ * Unexpected errors go to the log with their stack; a database outage or timeout gets one
+ * warning naming its cause (SQLSTATE or socket code), since the 503 body says nothing of it.
+ */
+function logFailure(
+  logger: Deps['logger'],
+  error: unknown,
+  fields: { path?: string; requestId: string },
+  message: string,
+) {
+  const publicError = toPublicError(error);
+  if (isUnexpected(publicError)) {
+    logger.error({ err: error, ...fields }, message);
+    return;
+  }
+  const database = databaseFailure(error);
+  if (database) logger.warn({ ...fields, database }, 'database unavailable');
+}
+
+/** A rate-limited or 503 call says when to come back, in the standard header as well as the body. */
 function retryAfterHeader(errors: readonly unknown[]): { headers?: Headers } {
   const seconds = errors
-    .map((error) => (error instanceof AppError ? error.details?.retryAfterSeconds : undefined))
+    .map((error) => toPublicError(error).details?.retryAfterSeconds)
     .find((value): value is number => typeof value === 'number');
   return seconds === undefined ? {} : { headers: new Headers({ 'retry-after': String(seconds) }) };
 }

@@ -128,6 +128,13 @@ const schema = z
     PORT: integer(1, 65_535).default(3000),
     DATABASE_URL: postgresUrl.optional(),
     DATABASE_POOL_MAX: integer(1, 200).default(10),
+    /**
+     * How long a request waits for a database connection (a free pooled one, or a new one
+     * being opened) before it answers 503 SERVICE_UNAVAILABLE.
+     */
+    DATABASE_CONNECT_TIMEOUT_MS: integer(100, 60_000).default(3_000),
+    /** The server cancels a statement (lock waits included) after this long: 503; 0 leaves the server's setting. */
+    DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 600_000).default(5_000),
     /** Without DATABASE_URL (dev only): where the embedded cluster keeps its data, and its port. */
     EMBEDDED_POSTGRES_DIR: z.string().min(1).optional(),
     EMBEDDED_POSTGRES_PORT: integer(1, 65_535).optional(),
@@ -244,6 +251,8 @@ const schema = z
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
+    databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     embeddedPostgres: { dataDir: env.EMBEDDED_POSTGRES_DIR, port: env.EMBEDDED_POSTGRES_PORT },
     migrateOnStart: env.MIGRATE_ON_START ?? env.NODE_ENV !== 'production',
     logLevel: env.LOG_LEVEL,

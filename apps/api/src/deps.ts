@@ -94,6 +94,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
   const handle = createDb({
     connectionString: config.databaseUrl,
     max: config.databasePoolMax,
+    connectionTimeoutMillis: config.databaseConnectTimeoutMs,
+    statementTimeoutMillis: config.databaseStatementTimeoutMs,
     onIdleClientError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
   const clock = overrides.clock ?? systemClock;

@@ -117,7 +117,11 @@ export const APP_CODES = {
   OPERATION_TYPE_NOT_FOUND: 'NOT_FOUND',
   /** usage.get: no usage record with that id for this user. */
   USAGE_NOT_FOUND: 'NOT_FOUND',
-  /** A dependency (the database) did not answer in time. */
+  /**
+   * The database is down, restarting, or did not answer within DATABASE_CONNECT_TIMEOUT_MS or
+   * DATABASE_STATEMENT_TIMEOUT_MS (errors/database-unavailable.ts). Retry after
+   * `details.retryAfterSeconds` (also the Retry-After header) with the same idempotency key.
+   */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Anything unexpected; details stay in the server log under the request id. */
   INTERNAL: 'INTERNAL_SERVER_ERROR',

@@ -7,6 +7,7 @@ import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { AppCode } from './app-codes';
 import { AppError } from './app-error';
+import { databaseFailure } from './database-unavailable';
 
 export interface PublicError {
   code: TRPC_ERROR_CODE_KEY;
@@ -32,6 +33,15 @@ const DEFAULT_APP_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
 };
 
 const INTERNAL_MESSAGE = 'Internal server error';
+
+/** A database outage or timeout is the client's cue to retry soon, not a bug (database-unavailable.ts). */
+const DATABASE_UNAVAILABLE: PublicError = {
+  code: 'SERVICE_UNAVAILABLE',
+  appCode: 'SERVICE_UNAVAILABLE',
+  httpStatus: 503,
+  message: 'The database is unavailable or did not answer in time; try again in a moment',
+  details: { retryAfterSeconds: 1 },
+};
 const ROOT_FIELD = '_root';
 
 interface ValidationIssue {
@@ -75,6 +85,8 @@ export function toPublicError(error: unknown): PublicError {
       ...(error.details && { details: error.details }),
     };
   }
+  const unexpected = !(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR';
+  if (unexpected && databaseFailure(error)) return DATABASE_UNAVAILABLE;
   if (error instanceof TRPCError) {
     const httpStatus = getHTTPStatusCodeFromError(error);
     const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : undefined;

@@ -16,6 +16,8 @@ export function errorResponse(c: Context<AppEnv>, error: PublicError | unknown) 
       ...(publicError.details && { details: publicError.details }),
     },
   };
+  const retryAfter = publicError.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') c.header('retry-after', String(retryAfter));
   // Through the context, so headers prepared by middleware (request id, CORS) are kept.
   return c.json(body, isErrorStatus(publicError.httpStatus) ? publicError.httpStatus : 500);
 }

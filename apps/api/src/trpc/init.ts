@@ -6,6 +6,7 @@
  * (tRPC would otherwise send an unknown error's own message, and a stack outside production).
  */
 import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { AppCode } from '../errors/app-codes';
 import { toPublicError } from '../errors/error-shape';
 import type { Context } from './context';
@@ -34,6 +35,8 @@ export const t = initTRPC.context<Context>().create({
       ...(publicError.fieldErrors && { fieldErrors: publicError.fieldErrors }),
       ...(publicError.details && { details: publicError.details }),
     };
-    return { message: publicError.message, code: shape.code, data };
+    // The JSON-RPC number follows the public code: a database outage thrown as a plain error
+    // reaches here as INTERNAL_SERVER_ERROR and leaves as SERVICE_UNAVAILABLE.
+    return { message: publicError.message, code: TRPC_ERROR_CODES_BY_KEY[publicError.code], data };
   },
 });
