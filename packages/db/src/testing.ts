@@ -99,6 +99,11 @@ export async function startRestartableCluster(): Promise<RestartableCluster> {
   };
   let current: EmbeddedCluster | undefined = await startEmbeddedPostgres(options);
   const first = current;
+  const shutDown = async () => {
+    const cluster = current;
+    current = undefined;
+    await cluster?.stop();
+  };
   return {
     port: first.port,
     dataDir: first.dataDir,
@@ -106,16 +111,12 @@ export async function startRestartableCluster(): Promise<RestartableCluster> {
     get running() {
       return current !== undefined;
     },
-    async shutDown() {
-      const cluster = current;
-      current = undefined;
-      await cluster?.stop();
-    },
+    shutDown,
     async startUp() {
       current ??= await startEmbeddedPostgres(options);
     },
     async stop() {
-      await this.shutDown();
+      await shutDown();
       await rm(base, { recursive: true, force: true });
     },
   };
