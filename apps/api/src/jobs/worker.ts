@@ -19,6 +19,17 @@ export const CRONTAB = ['17 * * * * cleanup_auth_rows', '41 * * * * billing_reco
 /** Two cores: a couple of concurrent mail sends keep SMTP latency off the critical path. */
 const WORKER_CONCURRENCY = 2;
 
+/**
+ * New jobs normally arrive by LISTEN/NOTIFY at once; the poll is what finds them when that
+ * connection is gone. After a database restart graphile-worker reconnects LISTEN with
+ * exponential backoff (136 ms, 370 ms, 1 s, 2.7 s, 7.4 s … up to 60 s), so a few seconds of
+ * downtime can leave it deaf for 7 s more; polling every 2 s keeps "jobs run again within
+ * 5 s of the database's return" (test/resilience/worker-restart.test.ts, which fails with a
+ * 60 s poll). Behind a transaction-mode pooler, where LISTEN does not work, the poll is all
+ * there is (docs/decisions/0013-scaling-out.md).
+ */
+const WORKER_POLL_INTERVAL_MS = 2_000;
+
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     // graphile-worker attaches the whole job (payload included) to its lines: keep the
@@ -79,6 +90,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     taskList: createTaskList(deps),
     crontab: CRONTAB,
     concurrency: WORKER_CONCURRENCY,
+    pollInterval: WORKER_POLL_INTERVAL_MS,
     noHandleSignals: true,
     logger: workerLogger(deps.logger),
   });
