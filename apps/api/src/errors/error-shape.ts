@@ -42,6 +42,7 @@ const DATABASE_UNAVAILABLE: PublicError = {
   message: 'The database is unavailable or did not answer in time; try again in a moment',
   details: { retryAfterSeconds: 1 },
 };
+
 const ROOT_FIELD = '_root';
 
 interface ValidationIssue {
