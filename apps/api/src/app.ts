@@ -25,6 +25,7 @@ import { clientIp } from './http/middleware/client-ip';
 import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
 import { responseHeaders } from './http/middleware/response-headers';
+import { trpcRequestGuards } from './http/middleware/trpc-request-guards';
 import { systemRoutes } from './http/system.routes';
 import { createContext } from './trpc/create-context';
 import { appRouter } from './trpc/root';
@@ -42,17 +43,23 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.use(requestLog(logger, deps.metrics));
   app.use(clientIp(config.trustProxyHops));
   app.use(responseHeaders({ allowedOrigins: config.allowedOrigins, hsts: config.isProduction }));
+  // Before the body limit: an oversized batch or a wrong method is refused unread.
+  app.use('/trpc/*', trpcRequestGuards('/trpc'));
   // Only methods with a body: reading c.req.raw on every GET would cost a full Request object.
   app.on(
     ['POST', 'PUT', 'PATCH', 'DELETE'],
     '*',
     bodyLimit({
       maxSize: config.bodyLimitBytes,
-      onError: (c) =>
-        errorResponse(
+      onError: (c) => {
+        // The rest of the body is never read, and the node adapter cuts such a socket soon
+        // after answering: a keep-alive client must not send its next request down it.
+        c.header('Connection', 'close');
+        return errorResponse(
           c,
           new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${config.bodyLimitBytes} bytes`),
-        ),
+        );
+      },
     }),
   );
 

@@ -9,6 +9,8 @@ export const APP_CODES = {
   VALIDATION_FAILED: 'BAD_REQUEST',
   /** The request could not be read (malformed JSON, wrong batch format). */
   MALFORMED_REQUEST: 'BAD_REQUEST',
+  /** A tRPC batch carries more calls than the server runs at once; `details: { maxCalls, calls }`. */
+  BATCH_TOO_LARGE: 'BAD_REQUEST',
   /** The HTTP method does not fit the route or procedure type. */
   METHOD_NOT_ALLOWED: 'METHOD_NOT_SUPPORTED',
   /** The request body exceeds BODY_LIMIT_BYTES. */
