@@ -13,6 +13,7 @@ import { createApp } from '../src/app';
 import type { PasswordHasher } from '../src/auth/passwords/passwords';
 import { parseConfig } from '../src/config';
 import { createDeps } from '../src/deps';
+import { MAX_TRPC_BATCH_CALLS } from '../src/http/middleware/trpc-request-guards';
 import { drainJobs, installJobQueue } from '../src/jobs/worker';
 import { createManualClock, type ManualClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
@@ -104,6 +105,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
             url: 'http://tollbooth.test/trpc',
             fetch: options.fetch ?? fetchInProcess,
             headers,
+            // As the SDK does: the server refuses bigger batches (BATCH_TOO_LARGE).
+            maxItems: MAX_TRPC_BATCH_CALLS,
           }),
         ],
       });

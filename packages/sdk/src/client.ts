@@ -3,6 +3,9 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { authLink, createRefresher, tokensFrom } from './auth-link';
 import { memoryTokenStore, type StoredTokens, type TokenStore } from './token-store';
 
+/** The server's MAX_TRPC_BATCH_CALLS (apps/api/src/http/middleware/trpc-request-guards.ts). */
+const MAX_BATCH_CALLS = 100;
+
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 type HeadersOption =
@@ -66,6 +69,8 @@ export function createTollboothClient(options: TollboothClientOptions): Tollboot
       httpBatchLink({
         url: `${base}/trpc`,
         fetch: send,
+        // The server refuses a batch of more calls (BATCH_TOO_LARGE): split before that.
+        maxItems: MAX_BATCH_CALLS,
         async headers() {
           const tokens = await store.get();
           return {

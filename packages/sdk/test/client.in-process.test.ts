@@ -16,6 +16,15 @@ describe('createTollboothClient against the app in-process', () => {
     expect(Number.isNaN(Date.parse(info.time))).toBe(false);
   });
 
+  it('splits many concurrent calls into batches the server accepts', async () => {
+    const { fetch } = await createTestApp();
+    const client = createTollboothClient({ url: 'http://tollbooth.test', fetch });
+
+    const infos = await Promise.all(Array.from({ length: 250 }, () => client.system.info.query()));
+
+    expect(infos.every((info) => info.name === 'tollbooth')).toBe(true);
+  });
+
   it('sends the configured headers with every request', async () => {
     const { fetch, logs } = await createTestApp();
     const client = createTollboothClient({
