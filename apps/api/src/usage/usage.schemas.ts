@@ -70,13 +70,17 @@ export const ZStatsInput = z
     to: ZTime,
     groupBy: z.enum(['day', 'operation'], { error: "must be 'day' or 'operation'" }),
   })
+  // Only once both times parsed: a malformed one is a string still (its format issue does not
+  // abort the object), and the window checks would throw on it instead of answering.
   .refine((input) => input.from.getTime() < input.to.getTime(), {
     path: ['to'],
     error: 'must be after from',
+    when: ({ issues }) => issues.length === 0,
   })
   .refine((input) => input.to.getTime() - input.from.getTime() <= 366 * 86_400_000, {
     path: ['to'],
     error: 'the window is at most 366 days',
+    when: ({ issues }) => issues.length === 0,
   });
 export type TStatsInput = z.output<typeof ZStatsInput>;
 

@@ -127,6 +127,21 @@ describe('usage reads', () => {
       data: { fieldErrors: { to: [expect.any(String)] } },
     });
   });
+
+  it.each([
+    ['from', { from: "' OR 1=1 --", to: '2026-02-01T00:00:00Z' }],
+    ['to', { from: '2026-02-01T00:00:00Z', to: 'tomorrow' }],
+  ])(
+    'usage.stats answers a malformed %s with VALIDATION_FAILED, not a 500',
+    async (field, window) => {
+      const { own } = await userWithUsage();
+
+      const refused = await failure(own.usage.stats.query({ ...window, groupBy: 'day' }));
+
+      expect(refused).toMatchObject({ httpStatus: 400, appCode: 'VALIDATION_FAILED' });
+      expect(Object.keys(refused.data.fieldErrors ?? {})).toEqual([field]);
+    },
+  );
 });
 
 describe('operation types', () => {
