@@ -23,6 +23,14 @@ const testRouter = router({
         }),
       )
       .mutation(({ input }) => input),
+    // A schema with a bug of its own: its refinement throws on input it should report.
+    brokenSchema: publicProcedure
+      .input(
+        z.object({ at: z.string() }).refine((input) => {
+          throw new TypeError(`input.at.getTime is not a function (${input.at})`);
+        }),
+      )
+      .mutation(({ input }) => input),
     explode: publicProcedure.mutation(() => {
       throw new Error(
         'connection to 10.0.0.5 failed: password authentication failed for user "admin"',
@@ -117,6 +125,18 @@ describe('tRPC errors on the wire', () => {
     const logged = logs.entries().find((entry) => entry.msg === 'procedure failed');
     expect(logged).toMatchObject({ requestId: 'req-1', path: 'probe.explode' });
     expect(JSON.stringify(logged)).toMatch(/10\.0\.0\.5/);
+  });
+
+  it("answers input a schema throws on with MALFORMED_REQUEST, never the exception's message", async () => {
+    const { app } = await createTestApp({ router: testRouter });
+
+    const { status, text } = await post(app, 'probe.brokenSchema', { at: 'noon' });
+
+    expect(status).toBe(400);
+    const { error } = JSON.parse(text);
+    expect(error.message).toBe('Invalid input');
+    expect(error.data.appCode).toBe('MALFORMED_REQUEST');
+    expect(text).not.toMatch(/getTime|noon/);
   });
 
   it('never sends SQL or database messages to the client', async () => {

@@ -33,6 +33,7 @@ const DEFAULT_APP_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
 };
 
 const INTERNAL_MESSAGE = 'Internal server error';
+const INVALID_INPUT_MESSAGE = 'Invalid input';
 
 /** A database outage or timeout is the client's cue to retry soon, not a bug (database-unavailable.ts). */
 const DATABASE_UNAVAILABLE: PublicError = {
@@ -96,7 +97,7 @@ export function toPublicError(error: unknown): PublicError {
         code: 'BAD_REQUEST',
         appCode: 'VALIDATION_FAILED',
         httpStatus,
-        message: 'Invalid input',
+        message: INVALID_INPUT_MESSAGE,
         fieldErrors: fieldErrorsFrom(issues),
       };
     }
@@ -107,7 +108,7 @@ export function toPublicError(error: unknown): PublicError {
         code: error.code,
         appCode,
         httpStatus,
-        message: httpStatus >= 500 ? INTERNAL_MESSAGE : error.message,
+        message: httpStatus >= 500 ? INTERNAL_MESSAGE : clientSafeMessage(error),
       };
     }
   }
@@ -117,6 +118,18 @@ export function toPublicError(error: unknown): PublicError {
     httpStatus: 500,
     message: INTERNAL_MESSAGE,
   };
+}
+
+/**
+ * tRPC turns anything thrown while reading input into a BAD_REQUEST carrying the thrown
+ * message: a JSON SyntaxError or a URIError speaks of the client's own request, but anything
+ * else (a schema's refinement throwing a TypeError) would tell the client about our code.
+ */
+function clientSafeMessage(error: TRPCError): string {
+  const { cause } = error;
+  const aboutTheRequest =
+    cause === undefined || cause instanceof SyntaxError || cause instanceof URIError;
+  return aboutTheRequest ? error.message : INVALID_INPUT_MESSAGE;
 }
 
 /** Whether the server log should carry the error with its stack (it was not expected). */
