@@ -5,7 +5,8 @@
  *
  * - a batch (`/trpc/a,b,c?batch=1`) of more than `maxBatchCalls`: tRPC runs every call of a
  *   batch at once, so one request of a few kilobytes would fan out into thousands of
- *   concurrent procedure runs queued on the database pool ahead of everyone else;
+ *   concurrent procedure runs queued on the database pool ahead of everyone else (tRPC's
+ *   own `maxBatchSize` refuses with a bare BAD_REQUEST: no appCode, no limit in the answer);
  * - a method other than GET, HEAD and POST (tRPC answered DELETE and OPTIONS with a 415);
  * - a POST that is not JSON: tRPC's own 415 leaves before any context exists, so it carries
  *   no request id and goes out as text/plain.
