@@ -18,6 +18,7 @@ const ID_SHAPES = {
   subscriptionSchedule: ['sub_sched_', 24],
   invoice: ['in_', 24],
   invoiceLine: ['il_', 24],
+  invoiceItem: ['ii_', 24],
   paymentMethod: ['pm_', 24],
   paymentIntent: ['pi_', 24],
   charge: ['ch_', 24],

@@ -143,6 +143,12 @@ function restore(store: Store, c: Record<string, unknown>): void {
   );
   refill(store.invoices, c.invoices, 'invoices', tagged<EmulatedInvoice>('invoice'));
   refill(
+    store.invoiceItems,
+    c.invoiceItems,
+    'invoiceItems',
+    tagged<Stripe.InvoiceItem>('invoiceitem'),
+  );
+  refill(
     store.paymentMethods,
     c.paymentMethods,
     'paymentMethods',

@@ -49,6 +49,8 @@ export interface Store {
   subscriptions: Map<string, EmulatedSubscription>;
   subscriptionSchedules: Map<string, EmulatedSubscriptionSchedule>;
   invoices: Map<string, EmulatedInvoice>;
+  /** Invoice items (`ii_…`), pending until an invoice sweeps them in. */
+  invoiceItems: Map<string, Stripe.InvoiceItem>;
   paymentMethods: Map<string, EmulatedPaymentMethod>;
   paymentIntents: Map<string, EmulatedPaymentIntent>;
   charges: Map<string, EmulatedCharge>;
@@ -69,6 +71,7 @@ export function createStore(): Store {
     subscriptions: new Map(),
     subscriptionSchedules: new Map(),
     invoices: new Map(),
+    invoiceItems: new Map(),
     paymentMethods: new Map(),
     paymentIntents: new Map(),
     charges: new Map(),
@@ -104,6 +107,8 @@ export function findById(store: Store, id: string): Expandable | undefined {
       return store.subscriptions.get(id);
     case 'in':
       return store.invoices.get(id);
+    case 'ii':
+      return store.invoiceItems.get(id);
     case 'pm':
       return store.paymentMethods.get(id);
     case 'pi':

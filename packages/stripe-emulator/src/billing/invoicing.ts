@@ -9,6 +9,7 @@ import { SECONDS_PER_DAY } from '../clock.ts';
 import type { EmulatorContext } from '../context.ts';
 import { buildInvoice, type EmulatedInvoice, type InvoiceFields } from '../objects/invoice.ts';
 import type { EmulatedPaymentMethod } from '../objects/payments.ts';
+import { attachItems, lineFromItem, pendingItemsFor } from './invoice-items.ts';
 import { idOf } from './lookup.ts';
 import { chargeCard } from './payments.ts';
 
@@ -39,9 +40,19 @@ export function productName(ctx: EmulatorContext, price: Stripe.Price): string {
 /**
  * Stores a draft without announcing it, so the subscription that owns it can point
  * `latest_invoice` at it before `customer.subscription.created` goes out, as Stripe's does.
+ * The customer's pending invoice items are swept in first (billing/invoice-items).
  */
 export function draftInvoice(ctx: EmulatorContext, fields: InvoiceFields): EmulatedInvoice {
-  const invoice = buildInvoice(ctx.clock.now(), fields);
+  const items = pendingItemsFor(ctx, {
+    customer: fields.customer.id,
+    subscription: fields.subscription?.id ?? null,
+    currency: fields.currency,
+  });
+  const invoice = buildInvoice(ctx.clock.now(), {
+    ...fields,
+    lines: [...items.map(lineFromItem), ...fields.lines],
+  });
+  attachItems(items, invoice);
   ctx.store.invoices.set(invoice.id, invoice);
   return invoice;
 }

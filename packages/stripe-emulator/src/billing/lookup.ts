@@ -22,6 +22,8 @@ export const requireSubscription = (ctx: EmulatorContext, id: string, param?: st
   requireFrom(ctx.store.subscriptions, 'subscription', id, param);
 export const requireInvoice = (ctx: EmulatorContext, id: string, param?: string) =>
   requireFrom(ctx.store.invoices, 'invoice', id, param);
+export const requireInvoiceItem = (ctx: EmulatorContext, id: string, param?: string) =>
+  requireFrom(ctx.store.invoiceItems, 'invoiceitem', id, param);
 export const requirePaymentMethod = (ctx: EmulatorContext, id: string, param?: string) =>
   requireFrom(ctx.store.paymentMethods, 'PaymentMethod', id, param);
 export const requirePaymentIntent = (ctx: EmulatorContext, id: string, param?: string) =>

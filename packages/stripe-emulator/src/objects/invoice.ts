@@ -20,18 +20,62 @@ export interface LineFields {
   amount: number;
   currency: string;
   description: string;
-  price: Stripe.Price;
+  /** Null for an invoice item priced by `amount` or `unit_amount_decimal` alone. */
+  price: Stripe.Price | null;
   quantity: number;
   periodStart: number;
   periodEnd: number;
   subscription: string | null;
   subscriptionItem: string | null;
+  /** The pending invoice item (`ii_…`) this line bills, swept in when the invoice was drafted. */
+  invoiceItem?: { id: string; unitAmountDecimal: Stripe.Decimal | null; metadata: Stripe.Metadata };
   proration: boolean;
 }
 
+function lineParent(fields: LineFields): Stripe.InvoiceLineItem.Parent | null {
+  if (fields.invoiceItem) {
+    return {
+      type: 'invoice_item_details',
+      invoice_item_details: {
+        invoice_item: fields.invoiceItem.id,
+        proration: fields.proration,
+        proration_details: { credited_items: null },
+        subscription: fields.subscription,
+      },
+      subscription_item_details: null,
+    };
+  }
+  if (!fields.subscriptionItem) return null;
+  return {
+    type: 'subscription_item_details',
+    invoice_item_details: null,
+    subscription_item_details: {
+      invoice_item: null,
+      proration: fields.proration,
+      proration_details: { credited_items: null },
+      subscription: fields.subscription,
+      subscription_item: fields.subscriptionItem,
+    },
+  };
+}
+
+function linePricing(fields: LineFields): Stripe.InvoiceLineItem.Pricing {
+  const { price } = fields;
+  if (!price) {
+    return {
+      type: 'price_details',
+      unit_amount_decimal: fields.invoiceItem?.unitAmountDecimal ?? null,
+    };
+  }
+  const product = typeof price.product === 'string' ? price.product : price.product.id;
+  return {
+    type: 'price_details',
+    price_details: { price: price.id, product },
+    unit_amount_decimal: price.unit_amount_decimal,
+  };
+}
+
 function buildLine(invoice: string, fields: LineFields): Stripe.InvoiceLineItem {
-  const product =
-    typeof fields.price.product === 'string' ? fields.price.product : fields.price.product.id;
   return {
     id: newId('invoiceLine'),
     object: 'line_item',
@@ -43,27 +87,12 @@ function buildLine(invoice: string, fields: LineFields): Stripe.InvoiceLineItem 
     discounts: [],
     invoice,
     livemode: false,
-    metadata: {},
-    parent: fields.subscriptionItem
-      ? {
-          type: 'subscription_item_details',
-          invoice_item_details: null,
-          subscription_item_details: {
-            invoice_item: null,
-            proration: fields.proration,
-            proration_details: { credited_items: null },
-            subscription: fields.subscription,
-            subscription_item: fields.subscriptionItem,
-          },
-        }
-      : null,
+    // An invoice item's metadata shows on its line, as Stripe copies it.
+    metadata: fields.invoiceItem ? { ...fields.invoiceItem.metadata } : {},
+    parent: lineParent(fields),
     period: { start: fields.periodStart, end: fields.periodEnd },
     pretax_credit_amounts: [],
-    pricing: {
-      type: 'price_details',
-      price_details: { price: fields.price.id, product },
-      unit_amount_decimal: fields.price.unit_amount_decimal,
-    },
+    pricing: linePricing(fields),
     quantity: fields.quantity,
     quantity_decimal: decimal(fields.quantity),
     subscription: fields.subscription,

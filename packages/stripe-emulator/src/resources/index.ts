@@ -4,6 +4,7 @@ import { Router } from '../http/router.ts';
 import { registerCatalogRoutes } from './catalog.ts';
 import { registerCheckoutRoutes } from './checkout.ts';
 import { registerCustomerRoutes } from './customers.ts';
+import { registerInvoiceItemRoutes } from './invoice-items.ts';
 import { registerInvoiceRoutes } from './invoices.ts';
 import { registerPaymentMethodRoutes } from './payment-methods.ts';
 import { registerPaymentRoutes } from './payments.ts';
@@ -19,6 +20,7 @@ export function createApiRouter(ctx: EmulatorContext): Router {
   registerSubscriptionRoutes(router, ctx);
   registerSubscriptionScheduleRoutes(router, ctx);
   registerInvoiceRoutes(router, ctx);
+  registerInvoiceItemRoutes(router, ctx);
   registerPaymentMethodRoutes(router, ctx);
   registerPaymentRoutes(router, ctx);
   registerPortalAndEventRoutes(router, ctx);
