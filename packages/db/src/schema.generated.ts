@@ -41,7 +41,7 @@ export type SubscriptionStatus = "active" | "canceled" | "incomplete" | "incompl
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
-export type UsageOutcome = "credits" | "included";
+export type UsageOutcome = "credits" | "included" | "overage";
 
 export type UserRole = "admin" | "user";
 
@@ -330,9 +330,14 @@ export interface UsageRecords {
   metadata: Generated<Json>;
   operation: string;
   outcome: UsageOutcome;
+  overage_cents: Generated<number>;
+  overage_currency: string | null;
+  overage_quantity: Generated<number>;
+  overage_subscription_id: string | null;
   period_end: Timestamp;
   period_start: Timestamp;
   quantity: number;
+  stripe_invoice_item_id: string | null;
   user_id: string;
 }
 

@@ -113,7 +113,7 @@ export const APP_CODES = {
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   /** usage.record: the plan's included operations for this period are used up and the plan refuses overage; `details: { included, used, periodEnd }`. Nothing was recorded. */
   QUOTA_EXCEEDED: 'PAYMENT_REQUIRED',
-  /** usage.record: the plan bills overage on the invoice, which is not available yet; nothing was recorded. */
+  /** usage.record: the plan bills overage on the invoice, but the user has no live subscription to invoice (or the plan no overage price); nothing was recorded. */
   OVERAGE_INVOICE_UNAVAILABLE: 'PRECONDITION_FAILED',
   /** usage.record: no active operation type with that code (see usage.operationTypes). */
   OPERATION_TYPE_NOT_FOUND: 'NOT_FOUND',

@@ -38,6 +38,8 @@ export interface JobPayloads {
   send_billing_mail: BillingMailPayload;
   /** Stripe events we never received, overdue subscriptions (billing/reconcile); also cron. */
   billing_reconcile: Record<string, unknown>;
+  /** Bill `overage` usage record `recordId` as a Stripe invoice item (usage/push-overage-item). */
+  usage_push_overage: { recordId: string };
 }
 
 export type JobName = keyof JobPayloads;

@@ -13,6 +13,7 @@ import { sendBillingMail, ZBillingMailPayload } from '../billing/mail/billing-ma
 import { reconcileBilling } from '../billing/reconcile/reconcile';
 import { sendCreditsLowMail, ZCreditsLowPayload } from '../credits/low-balance/low-balance-mail';
 import type { Deps } from '../deps';
+import { pushOverageItem } from '../usage/push-overage-item';
 import type { JobName } from './queue';
 
 export type TaskDeps = Pick<
@@ -22,6 +23,7 @@ export type TaskDeps = Pick<
 
 const ZUserPayload = z.object({ userId: z.uuid() });
 const ZEmailPayload = z.object({ email: z.string().min(3).max(320) });
+const ZOveragePayload = z.object({ recordId: z.string().regex(/^[1-9][0-9]{0,14}$/) });
 
 /** A task whose payload is checked at run time. */
 function task<Payload>(schema: z.ZodType<Payload>, run: (payload: Payload) => Promise<void>): Task {
@@ -67,6 +69,11 @@ export function createTaskList(deps: TaskDeps): TaskList {
     billing_reconcile: task(z.record(z.string(), z.unknown()), async () => {
       await reconcileBilling(deps);
     }),
+    // graphile-worker counts the run it hands us: a second attempt may follow a lost answer.
+    usage_push_overage: async (payload, helpers) => {
+      const { recordId } = ZOveragePayload.parse(payload);
+      await pushOverageItem(deps, Number(recordId), { retry: helpers.job.attempts > 1 });
+    },
   } satisfies Record<JobName, Task>;
   return tasks;
 }

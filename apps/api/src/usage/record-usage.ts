@@ -4,7 +4,8 @@
  * - The plan's included operations for the current period go first; beyond them the plan's
  *   overage mode decides: `credits` debits the operation's unit cost per unit from the ledger
  *   (kind `usage`, under the same idempotency key), `refuse` answers QUOTA_EXCEEDED, `invoice`
- *   answers OVERAGE_INVOICE_UNAVAILABLE (not built yet; never recorded unbilled).
+ *   records `overage` (the plan's per-operation price × the operations beyond) and queues, in
+ *   the same transaction, the job that bills it as a Stripe invoice item (overage-invoice.ts).
  * - Serialised per user and period: the transaction first locks the period's counter row,
  *   then reads what is left, takes it with a guarded increment and (if credits pay) takes the
  *   balance row with the ledger's guarded decrement. So the last included operation and the
@@ -24,6 +25,7 @@ import { noteLowBalance } from '../credits/low-balance/low-balance';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import { findActiveOperationType } from './operation-types';
+import { enqueueOveragePush, type OverageTerms, overageTerms } from './overage-invoice';
 import { findRecordByKey, insertRecord, lockCounter, takeIncluded } from './usage.queries';
 import type { TRecordInput } from './usage.schemas';
 import { loadUsagePeriod, type UsagePeriod } from './usage-period';
@@ -34,7 +36,10 @@ type RecordDeps = Pick<Deps, 'db' | 'clock' | 'config'>;
 export interface RecordResult {
   outcome: UsageOutcomeKind;
   record: UsageRecordView;
-  /** Right after this record: included operations left in its period, and the credit balance. */
+  /**
+   * Right after this record: included operations left in its period, and the credit balance.
+   * An `overage` record's cost is on the record (`overage.cents`), billed on the next invoice.
+   */
   remaining: { included: number; creditBalance: number };
 }
 
@@ -109,8 +114,11 @@ async function writeRecord(
   }
   const over = quantity - includedQuantity;
   let credits = { spent: 0, entryId: null as number | null, balance: 0 };
-  if (over > 0) {
-    refuseUnlessCredits(period, { used, included: counter.included });
+  let overage: OverageTerms | null = null;
+  if (over > 0 && period.overageMode !== 'credits') {
+    overage = invoiceOrRefuse(period, over, { used, included: counter.included });
+    credits.balance = await findBalance(trx, userId);
+  } else if (over > 0) {
     const amount = over * args.unitCost;
     const entry = await debitBalance(trx, {
       userId,
@@ -135,14 +143,18 @@ async function writeRecord(
   } else {
     credits.balance = await findBalance(trx, userId);
   }
-  return insertRecord(trx, {
+  const record = await insertRecord(trx, {
     user_id: userId,
     operation: args.operation,
     quantity,
     included_quantity: includedQuantity,
-    outcome: over > 0 ? 'credits' : 'included',
+    outcome: over === 0 ? 'included' : overage ? 'overage' : 'credits',
     credits_spent: credits.spent,
     credit_entry_id: credits.entryId,
+    overage_quantity: overage?.quantity ?? 0,
+    overage_cents: overage?.cents ?? 0,
+    overage_currency: overage?.currency ?? null,
+    overage_subscription_id: overage?.subscriptionId ?? null,
     idempotency_key: args.idempotencyKey,
     period_start: period.start,
     period_end: period.end,
@@ -151,22 +163,21 @@ async function writeRecord(
     metadata: JSON.stringify(args.metadata ?? {}),
     created_at: at,
   });
+  if (overage) await enqueueOveragePush(trx, record.id);
+  return record;
 }
 
-function refuseUnlessCredits(period: UsagePeriod, counter: { used: number; included: number }) {
-  if (period.overageMode === 'credits') return;
-  const details = { ...counter, plan: period.planCode, periodEnd: period.end.toISOString() };
-  if (period.overageMode === 'refuse') {
-    throw new AppError(
-      'QUOTA_EXCEEDED',
-      `The ${period.planCode} plan's ${counter.included} included operations for this period are used up`,
-      { details },
-    );
-  }
+/** Beyond the allowance on a plan that does not pay with credits: invoice it, or refuse. */
+function invoiceOrRefuse(
+  period: UsagePeriod,
+  over: number,
+  counter: { used: number; included: number },
+): OverageTerms {
+  if (period.overageMode === 'invoice') return overageTerms(period, over, counter);
   throw new AppError(
-    'OVERAGE_INVOICE_UNAVAILABLE',
-    `The ${period.planCode} plan bills overage on the invoice, which is not available yet; nothing was recorded`,
-    { details },
+    'QUOTA_EXCEEDED',
+    `The ${period.planCode} plan's ${counter.included} included operations for this period are used up`,
+    { details: { ...counter, plan: period.planCode, periodEnd: period.end.toISOString() } },
   );
 }
 

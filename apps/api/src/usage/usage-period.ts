@@ -4,7 +4,7 @@
  * mirrored subscription's current period; the free plan (and a yearly plan, whose allowance
  * is still per month) counts by calendar month in UTC.
  */
-import type { Database, Plan, PlanOverageMode } from '@tollbooth/db';
+import type { Database, Plan, PlanOverageMode, Subscription } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import { findLiveSubscription, loadAccess } from '../billing/access/load-access';
 import { findPlanByCode } from '../billing/catalog/plans.queries';
@@ -16,6 +16,11 @@ export interface UsagePeriod {
   planCode: string;
   included: number;
   overageMode: PlanOverageMode;
+  /** Cents per operation beyond the allowance (`invoice` mode bills it); null: none. */
+  overagePriceCents: number | null;
+  currency: string;
+  /** The live subscription whose next invoice bills overage; null on the free plan. */
+  subscriptionId: string | null;
   start: Date;
   end: Date;
 }
@@ -36,23 +41,26 @@ export async function loadUsagePeriod(
   const access = await loadAccess(db, deps, userId);
   const plan: Plan | undefined = await findPlanByCode(db, access.plan.code);
   if (!plan) throw new Error(`plan ${access.plan.code} vanished`);
+  const live = access.level === 'premium' ? await findLiveSubscription(db, userId) : null;
   const base = {
     planCode: plan.code,
     included: access.includedOperations,
     overageMode: plan.overage_mode,
+    overagePriceCents: plan.overage_price_cents,
+    currency: plan.currency,
+    subscriptionId: live?.id ?? null,
   };
-  if (access.level === 'premium' && plan.billing_interval === 'month') {
-    const period = await subscriptionPeriod(db, userId, now);
+  if (live && plan.billing_interval === 'month') {
+    const period = subscriptionPeriod(live, now);
     if (period) return { ...base, ...period };
   }
   return { ...base, ...calendarMonth(now) };
 }
 
 /** The live subscription's period, when it holds `now` (a stale mirror falls back to the month). */
-async function subscriptionPeriod(db: Db, userId: string, now: Date) {
-  const live = await findLiveSubscription(db, userId);
-  const start = live?.current_period_start;
-  const end = live?.current_period_end;
+function subscriptionPeriod(live: Subscription, now: Date) {
+  const start = live.current_period_start;
+  const end = live.current_period_end;
   if (!start || !end || start.getTime() > now.getTime() || end.getTime() <= now.getTime()) {
     return null;
   }

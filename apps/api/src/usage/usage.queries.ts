@@ -138,3 +138,55 @@ export async function sumRecords(
      order by 1`.execute(db);
   return rows;
 }
+
+export interface OverageToBill {
+  id: number;
+  userId: string;
+  operation: string;
+  operationName: string;
+  overageQuantity: number;
+  overageCents: number;
+  currency: string | null;
+  subscriptionId: string | null;
+  stripeCustomerId: string | null;
+  stripeInvoiceItemId: string | null;
+  periodStart: Date;
+  periodEnd: Date;
+  createdAt: Date;
+}
+
+/** An `overage` record with what its invoice item needs: the operation's name, the customer. */
+export async function findOverageToBill(db: Db, id: number): Promise<OverageToBill | undefined> {
+  return db
+    .selectFrom('usage_records as r')
+    .innerJoin('operation_types as o', 'o.code', 'r.operation')
+    .leftJoin('subscriptions as s', 's.id', 'r.overage_subscription_id')
+    .select([
+      'r.id',
+      'r.user_id as userId',
+      'r.operation',
+      'o.name as operationName',
+      'r.overage_quantity as overageQuantity',
+      'r.overage_cents as overageCents',
+      'r.overage_currency as currency',
+      'r.overage_subscription_id as subscriptionId',
+      's.stripe_customer_id as stripeCustomerId',
+      'r.stripe_invoice_item_id as stripeInvoiceItemId',
+      'r.period_start as periodStart',
+      'r.period_end as periodEnd',
+      'r.created_at as createdAt',
+    ])
+    .where('r.id', '=', id)
+    .where('r.outcome', '=', 'overage')
+    .executeTakeFirst();
+}
+
+/** Writes the invoice item's id once; a second writer (a duplicate run) changes nothing. */
+export async function markOverageBilled(db: Db, id: number, invoiceItemId: string): Promise<void> {
+  await db
+    .updateTable('usage_records')
+    .set({ stripe_invoice_item_id: invoiceItemId })
+    .where('id', '=', id)
+    .where('stripe_invoice_item_id', 'is', null)
+    .execute();
+}

@@ -93,7 +93,7 @@ export interface FaultProxy {
 }
 
 /** A small HTTP proxy to the emulator that can fail the way networks fail. */
-async function startFaultProxy(target: string): Promise<FaultProxy> {
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let down = false;
   const losing: Array<{ method: string; path: string }> = [];
   const forwarded: string[] = [];

@@ -16,7 +16,7 @@ import { listen } from '../../src/http-server';
 import { createManualClock } from '../../src/lib/clock';
 import { createTestApp, type TestApp } from '../harness';
 import { registerAccount } from '../support/accounts';
-import { stripeEnv } from './billing-testing';
+import { startFaultProxy, stripeEnv } from './billing-testing';
 
 /** One start for both clocks, so Stripe's periods and the app's "now" agree. */
 export const JOURNEY_START = new Date('2026-03-01T12:00:00Z');
@@ -25,7 +25,7 @@ export const APP_URL = 'https://app.tollbooth.test';
 export const OTHER_ALLOWED_ORIGIN = 'https://admin.tollbooth.test';
 
 export async function createJourneyApp(
-  options: { webhooks?: boolean; env?: Record<string, string> } = {},
+  options: { webhooks?: boolean; env?: Record<string, string>; proxy?: boolean } = {},
 ) {
   const clock = createManualClock(JOURNEY_START);
   const emulator = await startStripeEmulator({
@@ -33,10 +33,12 @@ export async function createJourneyApp(
     webhooks: { retryDelaysMs: [20, 50, 100] },
   });
   afterAll(() => emulator.stop());
+  // The app may reach Stripe through a proxy that fails on demand; the test's SDK never does.
+  const proxy = options.proxy ? await startFaultProxy(emulator.url) : undefined;
   const t = await createTestApp({
     clock,
     env: {
-      ...stripeEnv(emulator, emulator.url),
+      ...stripeEnv(emulator, proxy?.url ?? emulator.url),
       APP_URL,
       ALLOWED_ORIGINS: `${APP_URL},${OTHER_ALLOWED_ORIGIN}`,
       ...options.env,
@@ -54,6 +56,7 @@ export async function createJourneyApp(
   return {
     t,
     emulator,
+    proxy,
     /** The test's own view of Stripe, straight to the emulator. */
     stripe,
     /** Moves Stripe's time and the app's together, then waits for the webhooks it caused. */

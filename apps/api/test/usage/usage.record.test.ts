@@ -156,7 +156,7 @@ describe('usage.record: included operations first, then the plan overage mode', 
     expect(await t.deps.db.selectFrom('usage_records').selectAll().execute()).toHaveLength(1);
   });
 
-  it('on a plan that bills overage on the invoice: a clear error until that mode exists, nothing recorded', async () => {
+  it('on the invoice mode with no subscription to invoice (the free plan set so in the database): a clear error, nothing recorded', async () => {
     const { t, admin, userId, server } = await usageApp();
     await setFreePlan(t, 0, 'invoice');
     await grant(admin, userId, 100);

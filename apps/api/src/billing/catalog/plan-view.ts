@@ -9,6 +9,7 @@ import { FREE_PLAN_CODE } from './plans.schemas';
 // bundles them) and must not pull in the database package.
 type PlanInterval = 'month' | 'year';
 type PlanSyncState = 'local' | 'pending' | 'synced' | 'failed';
+type PlanOverageMode = 'credits' | 'refuse' | 'invoice';
 
 export interface PublicPlan {
   code: string;
@@ -20,6 +21,8 @@ export interface PublicPlan {
   includedOperations: number;
   /** Cents per operation beyond the allowance; null: no overage, usage stops there. */
   overagePriceCents: number | null;
+  /** Beyond the allowance: `credits` pays with credits, `refuse` stops, `invoice` bills overagePriceCents. */
+  overageMode: PlanOverageMode;
   monthlyCredits: number;
   entitlements: string[];
   /** The free tier: what a user without a subscription gets. */
@@ -72,6 +75,7 @@ export function toPublicPlan(plan: Plan): PublicPlan {
     },
     includedOperations: plan.included_operations,
     overagePriceCents: plan.overage_price_cents,
+    overageMode: plan.overage_mode,
     monthlyCredits: plan.monthly_credits,
     entitlements: plan.entitlements,
     isFree: plan.code === FREE_PLAN_CODE,

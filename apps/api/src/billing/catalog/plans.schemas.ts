@@ -52,6 +52,10 @@ const planFields = {
   includedOperations: intIn(0, MAX_COUNT),
   /** Null: no overage, usage stops at the allowance. */
   overagePriceCents: intIn(0, 100_000).nullable(),
+  /** Beyond the allowance: pay with credits, refuse, or bill overagePriceCents on the invoice. */
+  overageMode: z.enum(['credits', 'refuse', 'invoice'], {
+    error: 'must be credits, refuse or invoice',
+  }),
   monthlyCredits: intIn(0, MAX_COUNT),
   entitlements: z
     .array(ZEntitlementKey, { error: 'must be a list of feature keys' })
@@ -68,6 +72,7 @@ export const ZCreatePlanInput = z
     currency: planFields.currency.default('usd'),
     interval: planFields.interval.default('month'),
     overagePriceCents: planFields.overagePriceCents.default(null),
+    overageMode: planFields.overageMode.default('credits'),
     monthlyCredits: planFields.monthlyCredits.default(0),
     entitlements: planFields.entitlements.default([]),
     /** Default: after every existing plan. */
@@ -89,6 +94,7 @@ export const ZUpdatePlanInput = z
     interval: planFields.interval.optional(),
     includedOperations: planFields.includedOperations.optional(),
     overagePriceCents: planFields.overagePriceCents.optional(),
+    overageMode: planFields.overageMode.optional(),
     monthlyCredits: planFields.monthlyCredits.optional(),
     entitlements: planFields.entitlements.optional(),
     sortOrder: planFields.sortOrder.optional(),
@@ -105,6 +111,13 @@ export const ZUpdatePlanInput = z
       ctx.addIssue({
         code: 'custom',
         path: ['overagePriceCents'],
+        message: 'the free plan has no subscription to bill overage to',
+      });
+    }
+    if (input.overageMode === 'invoice') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overageMode'],
         message: 'the free plan has no subscription to bill overage to',
       });
     }

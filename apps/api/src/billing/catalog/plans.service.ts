@@ -74,6 +74,7 @@ export async function createPlan(
       billing_interval: input.interval,
       included_operations: input.includedOperations,
       overage_price_cents: input.overagePriceCents,
+      overage_mode: input.overageMode,
       monthly_credits: input.monthlyCredits,
       entitlements: input.entitlements,
       sort_order: input.sortOrder ?? (await nextSortOrder(trx)),
@@ -110,6 +111,7 @@ function changesFor(plan: Plan, input: TUpdatePlanInput): PlanUpdate {
   if (differs(input.overagePriceCents, plan.overage_price_cents)) {
     changes.overage_price_cents = input.overagePriceCents;
   }
+  if (differs(input.overageMode, plan.overage_mode)) changes.overage_mode = input.overageMode;
   if (differs(input.monthlyCredits, plan.monthly_credits)) {
     changes.monthly_credits = input.monthlyCredits;
   }
