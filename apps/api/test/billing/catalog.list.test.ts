@@ -27,6 +27,7 @@ describe('billing.plans.list', () => {
       price: { amountCents: 2_900, currency: 'usd', interval: 'month' },
       includedOperations: 100,
       overagePriceCents: 8,
+      overageMode: 'credits',
       monthlyCredits: 0,
       entitlements: ['basic_analysis', 'email_support'],
       isFree: false,
