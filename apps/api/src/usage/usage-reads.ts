@@ -50,12 +50,21 @@ export async function usageStats(
   input: TStatsInput,
 ): Promise<UsageStats> {
   const groups = await sumRecords(deps.db, { userId, ...input });
-  const totals = { records: 0, quantity: 0, includedQuantity: 0, creditsSpent: 0 };
+  const totals = {
+    records: 0,
+    quantity: 0,
+    includedQuantity: 0,
+    creditsSpent: 0,
+    overageQuantity: 0,
+    overageCents: 0,
+  };
   for (const group of groups) {
     totals.records += group.records;
     totals.quantity += group.quantity;
     totals.includedQuantity += group.includedQuantity;
     totals.creditsSpent += group.creditsSpent;
+    totals.overageQuantity += group.overageQuantity;
+    totals.overageCents += group.overageCents;
   }
   return { from: input.from, to: input.to, groupBy: input.groupBy, groups, totals };
 }

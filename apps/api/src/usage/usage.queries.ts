@@ -115,6 +115,9 @@ export interface StatsRow {
   quantity: number;
   includedQuantity: number;
   creditsSpent: number;
+  /** Operations billed on the invoice, and what they cost in cents (overage mode `invoice`). */
+  overageQuantity: number;
+  overageCents: number;
 }
 
 /** Sums per UTC day (`YYYY-MM-DD`) or per operation code over [from, to). */
@@ -131,7 +134,9 @@ export async function sumRecords(
            count(*)::int as records,
            sum(quantity)::int as quantity,
            sum(included_quantity)::int as "includedQuantity",
-           sum(credits_spent)::int as "creditsSpent"
+           sum(credits_spent)::int as "creditsSpent",
+           sum(overage_quantity)::int as "overageQuantity",
+           sum(overage_cents)::int as "overageCents"
       from usage_records
      where user_id = ${args.userId} and created_at >= ${args.from} and created_at < ${args.to}
      group by 1

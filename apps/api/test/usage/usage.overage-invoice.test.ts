@@ -100,6 +100,12 @@ describe('usage.record on a plan that bills overage on the invoice', () => {
     });
     const more = await server.usage.record.mutate({ ...op, userId, idempotencyKey: 'over-2' });
     await j.settle();
+    const stats = await server.usage.stats.query({
+      userId,
+      from: over.record.period.start,
+      to: over.record.period.end,
+      groupBy: 'operation',
+    });
 
     expect(over).toMatchObject({
       outcome: 'overage',
@@ -114,6 +120,13 @@ describe('usage.record on a plan that bills overage on the invoice', () => {
     expect(replay).toEqual(over);
     expect(replayAfterPush).toEqual(over);
     expect(more.record.overage).toEqual({ quantity: 1, cents: OVERAGE_CENTS, currency: 'usd' });
+    expect(stats.totals).toMatchObject({
+      records: 5,
+      quantity: 9,
+      includedQuantity: 3,
+      overageQuantity: 6,
+      overageCents: 6 * OVERAGE_CENTS,
+    });
     const items = await itemsOf(j, customer);
     expect(items.map((item) => [item.quantity, item.amount, item.invoice])).toEqual([
       [1, OVERAGE_CENTS, null],

@@ -69,6 +69,8 @@ describe('usage reads', () => {
   });
 
   it('usage.stats sums per UTC day and per operation: records, quantity, included, credits spent', async () => {
+    // Credits mode: nothing goes on the invoice (usage.overage-invoice.test.ts sums overage).
+    const noOverage = { overageQuantity: 0, overageCents: 0 };
     const { own } = await userWithUsage();
     const window = { from: '2026-02-01T00:00:00Z', to: '2026-03-01T00:00:00Z' };
 
@@ -77,18 +79,47 @@ describe('usage reads', () => {
 
     // Two included on day one; on day two 2 × strategic_analysis at 10 credits, none included.
     expect(byDay.groups).toEqual([
-      { key: '2026-02-03', records: 2, quantity: 2, includedQuantity: 2, creditsSpent: 0 },
-      { key: '2026-02-04', records: 1, quantity: 2, includedQuantity: 0, creditsSpent: 20 },
+      {
+        key: '2026-02-03',
+        records: 2,
+        quantity: 2,
+        includedQuantity: 2,
+        creditsSpent: 0,
+        ...noOverage,
+      },
+      {
+        key: '2026-02-04',
+        records: 1,
+        quantity: 2,
+        includedQuantity: 0,
+        creditsSpent: 20,
+        ...noOverage,
+      },
     ]);
     expect(byOperation.groups).toEqual([
-      { key: 'market_research', records: 1, quantity: 1, includedQuantity: 1, creditsSpent: 0 },
-      { key: 'strategic_analysis', records: 2, quantity: 3, includedQuantity: 1, creditsSpent: 20 },
+      {
+        key: 'market_research',
+        records: 1,
+        quantity: 1,
+        includedQuantity: 1,
+        creditsSpent: 0,
+        ...noOverage,
+      },
+      {
+        key: 'strategic_analysis',
+        records: 2,
+        quantity: 3,
+        includedQuantity: 1,
+        creditsSpent: 20,
+        ...noOverage,
+      },
     ]);
     expect(byDay.totals).toEqual({
       records: 3,
       quantity: 4,
       includedQuantity: 2,
       creditsSpent: 20,
+      ...noOverage,
     });
   });
 
