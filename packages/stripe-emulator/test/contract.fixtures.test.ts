@@ -29,6 +29,7 @@ const DECLARATIONS: Record<string, [file: string, interfaceName: string]> = {
   customer: ['Customers.d.ts', 'Customer'],
   event: ['Events.d.ts', 'EventBase'],
   invoice: ['Invoices.d.ts', 'Invoice'],
+  invoiceitem: ['InvoiceItems.d.ts', 'InvoiceItem'],
   item: ['LineItems.d.ts', 'LineItem'],
   line_item: ['InvoiceLineItems.d.ts', 'InvoiceLineItem'],
   payment_intent: ['PaymentIntents.d.ts', 'PaymentIntent'],
@@ -133,6 +134,12 @@ beforeAll(async () => {
   const schedule = await stripe.subscriptionSchedules.create({
     from_subscription: subscription.id,
   });
+  const invoiceItem = await stripe.invoiceItems.create({
+    customer: customerId,
+    subscription: subscription.id,
+    currency: 'usd',
+    amount: 1000,
+  });
   const [event] = (await stripe.events.list({ limit: 1 })).data;
   const customer = await stripe.customers.retrieve(customerId);
 
@@ -143,6 +150,7 @@ beforeAll(async () => {
     customer,
     event,
     invoice,
+    invoiceitem: invoiceItem,
     item,
     line_item: invoice.lines.data[0],
     payment_intent: intent,
