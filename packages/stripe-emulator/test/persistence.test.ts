@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../src/index.ts';
 import { createPlan, DAY, START, startTestEmulator, subscribe } from './helpers.ts';
@@ -38,6 +39,35 @@ describe('state file', () => {
       expect(
         (await second.stripe.invoices.list({ subscription: subscription.id })).data,
       ).toHaveLength(2);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('keeps pending invoice items, which the renewal after the restart still bills', async () => {
+    const statePath = join(dir, 'state.json');
+    const first = await startTestEmulator({ statePath });
+    const { price } = await createPlan(first.stripe, { amount: 2000 });
+    const { subscription, customerId } = await subscribe(first, price);
+    const item = await first.stripe.invoiceItems.create({
+      customer: customerId,
+      subscription: subscription.id,
+      currency: 'usd',
+      quantity: 3,
+      unit_amount_decimal: Stripe.Decimal.from('8'),
+    });
+    await first.stop();
+
+    const second = await startTestEmulator({ statePath, clock: createManualClock(START) });
+    try {
+      expect(await second.stripe.invoiceItems.retrieve(item.id)).toMatchObject({
+        amount: 24,
+        invoice: null,
+      });
+      second.emulator.clock.advance(31 * DAY);
+      const [renewal] = (await second.stripe.invoices.list({ subscription: subscription.id })).data;
+      expect(renewal?.total).toBe(2024);
+      expect(String(renewal?.lines.data[0]?.pricing?.unit_amount_decimal)).toBe('8');
     } finally {
       await second.stop();
     }
