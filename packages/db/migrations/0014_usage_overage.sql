@@ -32,8 +32,9 @@ ALTER TABLE usage_records
   -- overage_quantity × the plan's overage_price_cents when recorded (0 at a price of 0).
   ADD COLUMN overage_cents integer NOT NULL DEFAULT 0 CHECK (overage_cents >= 0),
   ADD COLUMN overage_currency text CHECK (overage_currency ~ '^[a-z]{3}$'),
-  -- The subscription whose next invoice bills the overage (its customer is the Stripe customer).
-  ADD COLUMN overage_subscription_id text REFERENCES subscriptions (id),
+  -- The Stripe subscription whose next invoice bills the overage (the mirror's subscriptions.id).
+  -- No foreign key: it names a Stripe object, and the mirror row is Stripe's to replace.
+  ADD COLUMN overage_subscription_id text CHECK (overage_subscription_id <> ''),
   -- Set once, by the job, when Stripe holds the invoice item.
   ADD COLUMN stripe_invoice_item_id text UNIQUE CHECK (stripe_invoice_item_id <> ''),
   ADD CONSTRAINT usage_records_included_outcome

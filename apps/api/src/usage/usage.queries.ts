@@ -160,12 +160,12 @@ export interface OverageToBill {
   createdAt: Date;
 }
 
-/** An `overage` record with what its invoice item needs: the operation's name, the customer. */
+/** An `overage` record with what its invoice item needs: the operation's name, the user's customer. */
 export async function findOverageToBill(db: Db, id: number): Promise<OverageToBill | undefined> {
   return db
     .selectFrom('usage_records as r')
     .innerJoin('operation_types as o', 'o.code', 'r.operation')
-    .leftJoin('subscriptions as s', 's.id', 'r.overage_subscription_id')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
     .select([
       'r.id',
       'r.user_id as userId',
@@ -175,7 +175,7 @@ export async function findOverageToBill(db: Db, id: number): Promise<OverageToBi
       'r.overage_cents as overageCents',
       'r.overage_currency as currency',
       'r.overage_subscription_id as subscriptionId',
-      's.stripe_customer_id as stripeCustomerId',
+      'u.stripe_customer_id as stripeCustomerId',
       'r.stripe_invoice_item_id as stripeInvoiceItemId',
       'r.period_start as periodStart',
       'r.period_end as periodEnd',
