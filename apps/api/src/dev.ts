@@ -73,7 +73,8 @@ async function seedCatalog(connectionString: string) {
     console.log(
       `[dev] catalog: ${seeded.inserted.length ? `added ${seeded.inserted.join(', ')}` : 'up to date'}; ${seeded.queuedSyncs} plan sync(s) queued for the worker`,
     );
-    await seedDefaultPacks(handle.db);
+    const packs = await seedDefaultPacks(handle.db, { stripeConfigured: true, resync: 'all' });
+    console.log(`[dev] credit packs: ${packs.queuedSyncs} pack sync(s) queued for the worker`);
   } finally {
     await handle.close();
   }

@@ -110,6 +110,7 @@ export interface CreditPackPurchases {
 
 export interface CreditPacks {
   active: Generated<boolean>;
+  archived_at: Timestamp | null;
   code: string;
   created_at: Generated<Timestamp>;
   credits: number;
@@ -118,6 +119,14 @@ export interface CreditPacks {
   price_cents: number;
   sort_order: Generated<number>;
   stripe_price_id: string | null;
+  stripe_product_id: string | null;
+  sync_attempts: Generated<number>;
+  sync_error: string | null;
+  sync_state: Generated<PlanSyncState>;
+  synced_at: Timestamp | null;
+  synced_version: number | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
 }
 
 export interface DomainEvents {

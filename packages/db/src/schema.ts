@@ -103,6 +103,7 @@ export type NewCreditEntry = Insertable<CreditLedger>;
 
 export type CreditPack = Selectable<CreditPacks>;
 export type NewCreditPack = Insertable<CreditPacks>;
+export type CreditPackUpdate = Updateable<CreditPacks>;
 
 export type CreditPackPurchase = Selectable<CreditPackPurchases>;
 export type NewCreditPackPurchase = Insertable<CreditPackPurchases>;

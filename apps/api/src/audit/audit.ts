@@ -40,6 +40,10 @@ export const AUDIT_EVENTS = [
   'api_keys.revoked',
   /** admin.credits.grant (userId: the admin; metadata: creditedUserId, amount, reason, entryId). */
   'credits.granted',
+  /** An admin changed the credit packs (metadata: pack, version, changed fields). */
+  'credits.pack_created',
+  'credits.pack_updated',
+  'credits.pack_archived',
   /** A refund of a credit pack could not take back credits already spent: the shortfall. */
   'credits.reversal_shortfall',
   /**

@@ -109,6 +109,10 @@ export const APP_CODES = {
   INSUFFICIENT_CREDITS: 'PAYMENT_REQUIRED',
   /** credits.checkout.create: no credit pack with that code is on sale (credits.packs.list lists them). */
   CREDIT_PACK_NOT_FOUND: 'NOT_FOUND',
+  /** admin.credits.packs.create: a pack with that code exists (archived ones too: codes are never reused). */
+  CREDIT_PACK_CODE_TAKEN: 'CONFLICT',
+  /** admin.credits.packs.update: the pack is archived; archived packs are kept as they were sold. */
+  CREDIT_PACK_ARCHIVED: 'CONFLICT',
   /** The idempotency key was used before for another request (another amount, account or kind). */
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   /** usage.record: the plan's included operations for this period are used up and the plan refuses overage; `details: { included, used, periodEnd }`. Nothing was recorded. */

@@ -32,6 +32,8 @@ export interface JobPayloads {
   cleanup_auth_rows: Record<string, unknown>;
   /** Make Stripe match plan `planId` as it is when the job runs (billing/catalog/plan-sync.ts). */
   billing_sync_plan: { planId: string };
+  /** Make Stripe match credit pack `code` as it is when the job runs (credits/packs/pack-sync.ts). */
+  credits_sync_pack: { code: string };
   /** Push user `userId`'s email and name to their Stripe customer (billing/customers). */
   billing_sync_customer: { userId: string };
   /** A billing mail (billing/mail/billing-mail.ts), queued by the event that caused it. */

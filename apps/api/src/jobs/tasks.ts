@@ -12,6 +12,7 @@ import { syncStripeCustomer } from '../billing/customers/stripe-customer';
 import { sendBillingMail, ZBillingMailPayload } from '../billing/mail/billing-mail';
 import { reconcileBilling } from '../billing/reconcile/reconcile';
 import { sendCreditsLowMail, ZCreditsLowPayload } from '../credits/low-balance/low-balance-mail';
+import { syncPack } from '../credits/packs/pack-sync';
 import type { Deps } from '../deps';
 import { pushOverageItem } from '../usage/push-overage-item';
 import type { JobName } from './queue';
@@ -64,6 +65,9 @@ export function createTaskList(deps: TaskDeps): TaskList {
       await deleteExpiredAuthRows(deps.db, deps.clock.now());
     }),
     billing_sync_plan: task(z.object({ planId: z.uuid() }), ({ planId }) => syncPlan(deps, planId)),
+    credits_sync_pack: task(z.object({ code: z.string().min(1).max(40) }), ({ code }) =>
+      syncPack(deps, code),
+    ),
     billing_sync_customer: task(ZUserPayload, ({ userId }) => syncStripeCustomer(deps, userId)),
     send_billing_mail: task(ZBillingMailPayload, (payload) => sendBillingMail(deps, payload)),
     billing_reconcile: task(z.record(z.string(), z.unknown()), async () => {

@@ -29,9 +29,10 @@ try {
         ? `${result.queuedSyncs} Stripe sync(s) queued`
         : 'STRIPE_SECRET_KEY is not set, so nothing was queued for Stripe (run again with it set)'),
   );
-  const packs = await seedDefaultPacks(handle.db);
+  const packs = await seedDefaultPacks(handle.db, { stripeConfigured: Boolean(parsed.stripe) });
   console.log(
-    `credit packs: ${packs.length ? `added ${packs.join(', ')}` : 'every default pack exists already'}`,
+    `credit packs: ${packs.inserted.length ? `added ${packs.inserted.join(', ')}` : 'every default pack exists already'}` +
+      (parsed.stripe ? `; ${packs.queuedSyncs} Stripe sync(s) queued` : ''),
   );
   const operations = await seedOperationTypes(handle.db);
   console.log(

@@ -18,7 +18,8 @@ export async function createPacksApp(
   options: { env?: Record<string, string>; webhooks?: boolean } = {},
 ) {
   const j = await createJourneyApp({ webhooks: options.webhooks ?? true, env: options.env });
-  await seedDefaultPacks(j.t.deps.db);
+  await seedDefaultPacks(j.t.deps.db, { stripeConfigured: true });
+  await j.t.drainJobs();
   return j;
 }
 

@@ -3,12 +3,12 @@
  * adds the Stripe ids, the sync state and every price the plan has had.
  */
 import type { Plan, PlanPrice } from '@tollbooth/db';
+import { type SyncView, toSyncView } from './catalog-admin';
 import { FREE_PLAN_CODE } from './plans.schemas';
 
 // Spelled out rather than imported from @tollbooth/db: these types are public (the SDK
 // bundles them) and must not pull in the database package.
 type PlanInterval = 'month' | 'year';
-type PlanSyncState = 'local' | 'pending' | 'synced' | 'failed';
 type PlanOverageMode = 'credits' | 'refuse' | 'invoice';
 
 export interface PublicPlan {
@@ -50,15 +50,7 @@ export interface AdminPlan extends PublicPlan {
   createdAt: string;
   updatedAt: string;
   stripe: { productId: string | null; priceId: string | null };
-  sync: {
-    /** local (never in Stripe) | pending | synced | failed (retried by the job queue). */
-    state: PlanSyncState;
-    syncedVersion: number | null;
-    syncedAt: string | null;
-    lastError: string | null;
-    /** Attempts since the last successful sync. */
-    attempts: number;
-  };
+  sync: SyncView;
   /** Every Stripe price this plan has had, newest first; old ones still bill old subscribers. */
   prices: PlanPriceView[];
 }
@@ -105,13 +97,7 @@ export function toAdminPlan(plan: Plan, prices: PlanPrice[]): AdminPlan {
     createdAt: plan.created_at.toISOString(),
     updatedAt: plan.updated_at.toISOString(),
     stripe: { productId: plan.stripe_product_id, priceId: plan.stripe_price_id },
-    sync: {
-      state: plan.sync_state,
-      syncedVersion: plan.synced_version,
-      syncedAt: plan.synced_at?.toISOString() ?? null,
-      lastError: plan.sync_error,
-      attempts: plan.sync_attempts,
-    },
+    sync: toSyncView(plan),
     prices: prices.filter((price) => price.plan_id === plan.id).map(toPriceView),
   };
 }

@@ -3,8 +3,8 @@
  * admins and needs Stripe configured (BILLING_DISABLED otherwise), since every change is
  * synced there.
  */
-import type { Context } from '../../trpc/context';
-import { adminProcedure, publicProcedure, requestMeta, router } from '../../trpc/procedures';
+import { adminProcedure, publicProcedure, router } from '../../trpc/procedures';
+import { adminAction } from './catalog-admin';
 import {
   ZArchivePlanInput,
   ZCreatePlanInput,
@@ -12,7 +12,6 @@ import {
   ZUpdatePlanInput,
 } from './plans.schemas';
 import {
-  type AdminAction,
   archivePlanByCode,
   createPlan,
   getPublicPlan,
@@ -21,10 +20,6 @@ import {
   resyncPlanByCode,
   updatePlanByCode,
 } from './plans.service';
-
-function adminAction(ctx: Context & { caller: { user: { id: string } } }): AdminAction {
-  return { adminId: ctx.caller.user.id, meta: requestMeta(ctx) };
-}
 
 export const plansRouter = router({
   /** Active plans in display order, with prices, allowances and entitlements. */

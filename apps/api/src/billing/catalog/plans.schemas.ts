@@ -11,7 +11,7 @@ export const FREE_PLAN_CODE = 'free';
 export const MAX_PRICE_CENTS = 99_999_999;
 const MAX_COUNT = 1_000_000_000;
 
-const intIn = (min: number, max: number) =>
+export const intIn = (min: number, max: number) =>
   z
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
@@ -30,12 +30,17 @@ const ZEntitlementKey = z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, {
 });
 
 /** Free text that is stored: PostgreSQL text cannot hold NUL. */
-const ZText = (max: number) =>
+export const ZText = (max: number) =>
   z
     .string({ error: 'must be a string' })
     .trim()
     .max(max, { error: `must be at most ${max} characters` })
     .refine((value) => !value.includes('\u0000'), { error: 'must not contain NUL characters' });
+
+export const ZCurrency = z
+  .string({ error: 'must be a string' })
+  .transform((value) => value.toLowerCase())
+  .pipe(z.string().regex(/^[a-z]{3}$/, { error: 'must be a three-letter ISO currency code' }));
 
 const planFields = {
   name: ZText(100).pipe(z.string().min(1, { error: 'must not be empty' })),
@@ -44,10 +49,7 @@ const planFields = {
     .nullable()
     .transform((value) => value || null),
   priceCents: intIn(1, MAX_PRICE_CENTS),
-  currency: z
-    .string({ error: 'must be a string' })
-    .transform((value) => value.toLowerCase())
-    .pipe(z.string().regex(/^[a-z]{3}$/, { error: 'must be a three-letter ISO currency code' })),
+  currency: ZCurrency,
   interval: z.enum(['month', 'year'], { error: 'must be month or year' }),
   includedOperations: intIn(0, MAX_COUNT),
   /** Null: no overage, usage stops at the allowance. */

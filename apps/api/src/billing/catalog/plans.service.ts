@@ -4,10 +4,11 @@
  * lost between the two and Stripe is never told about a change that rolled back.
  */
 import type { Plan, PlanUpdate } from '@tollbooth/db';
-import { type RequestMeta, recordAuditEvent } from '../../audit/audit';
+import { recordAuditEvent } from '../../audit/audit';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors/app-error';
 import { requireStripe } from '../stripe-client';
+import { type AdminAction, differs } from './catalog-admin';
 import { enqueuePlanSync } from './plan-sync';
 import { type AdminPlan, type PublicPlan, toAdminPlan, toPublicPlan } from './plan-view';
 import {
@@ -23,11 +24,6 @@ import {
 import { FREE_PLAN_CODE, type TCreatePlanInput, type TUpdatePlanInput } from './plans.schemas';
 
 type CatalogDeps = Pick<Deps, 'db' | 'stripe' | 'clock'>;
-
-export interface AdminAction {
-  adminId: string;
-  meta: RequestMeta;
-}
 
 export async function listPublicPlans(deps: Pick<Deps, 'db'>): Promise<PublicPlan[]> {
   return (await listActivePlans(deps.db)).map(toPublicPlan);
@@ -90,11 +86,6 @@ export async function createPlan(
     return created;
   });
   return adminView(deps, plan);
-}
-
-/** Given and different from what the plan has (lists compared by content). */
-function differs<T>(next: T | undefined, current: T): next is T {
-  return next !== undefined && JSON.stringify(next) !== JSON.stringify(current);
 }
 
 /** Column changes for the fields the input names, keeping only real differences. */

@@ -1,11 +1,13 @@
 /**
  * The default credit packs `pnpm db:seed` adds: 1,000 credits for $10 and 5,000 for $45.
- * Like the plan catalog, a pack that exists is never touched again (admin edits survive).
- * Packs are sold with their price inline (`price_data`), so they need no Stripe sync.
+ * Like the plan catalog, a pack that exists is never touched again (admin edits survive),
+ * and a sync is queued for every pack Stripe does not match yet (pack-sync.ts). Until a pack
+ * is synced, checkout sells it with its terms inline (`price_data`).
  */
 import type { Database, NewCreditPack } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
-import { insertMissingPacks } from './packs.queries';
+import { enqueuePackSync } from './pack-sync';
+import { insertMissingPacks, listPackCodesToSync } from './packs.queries';
 
 export const DEFAULT_PACKS: readonly NewCreditPack[] = [
   {
@@ -24,7 +26,21 @@ export const DEFAULT_PACKS: readonly NewCreditPack[] = [
   },
 ];
 
-/** Adds the default packs that are missing; answers the codes added. */
-export async function seedDefaultPacks(db: Kysely<Database>): Promise<string[]> {
-  return insertMissingPacks(db, [...DEFAULT_PACKS]);
+/** Adds the default packs that are missing and queues syncs; answers the codes added. */
+export async function seedDefaultPacks(
+  db: Kysely<Database>,
+  options: {
+    /** Without Stripe nothing is queued: the packs stay pending until a seed with Stripe. */
+    stripeConfigured: boolean;
+    /** `all` re-checks synced packs too (dev: the emulator's state may have been reset). */
+    resync?: 'unsynced' | 'all';
+  },
+): Promise<{ inserted: string[]; queuedSyncs: number }> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await insertMissingPacks(trx, [...DEFAULT_PACKS]);
+    if (!options.stripeConfigured) return { inserted, queuedSyncs: 0 };
+    const codes = await listPackCodesToSync(trx, options.resync ?? 'unsynced');
+    for (const code of codes) await enqueuePackSync(trx, code);
+    return { inserted, queuedSyncs: codes.length };
+  });
 }

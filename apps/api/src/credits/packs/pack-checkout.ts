@@ -33,7 +33,7 @@ export interface PackView {
   currency: string;
 }
 
-function toPackView(pack: CreditPack): PackView {
+export function toPackView(pack: CreditPack): PackView {
   return {
     code: pack.code,
     name: pack.name,
@@ -45,6 +45,16 @@ function toPackView(pack: CreditPack): PackView {
 
 export async function listPacks(deps: Pick<Deps, 'db'>): Promise<PackView[]> {
   return (await listActivePacks(deps.db)).map(toPackView);
+}
+
+/**
+ * The pack's Stripe price, only while Stripe matches the pack's current version: between an
+ * admin's price change and its sync the recorded price still has the old terms, so the
+ * checkout sends the pack's terms inline (price_data) rather than sell at the old price.
+ */
+function syncedPriceOf(pack: CreditPack): string | null {
+  const synced = pack.sync_state === 'synced' && pack.synced_version === pack.version;
+  return synced ? pack.stripe_price_id : null;
 }
 
 export interface PackCheckout {
@@ -83,8 +93,9 @@ export async function createPackCheckout(
     [PACK_METADATA_KEY]: pack.code,
     [CREDITS_METADATA_KEY]: String(pack.credits),
   };
-  const lineItem = pack.stripe_price_id
-    ? { price: pack.stripe_price_id, quantity: 1 }
+  const price = syncedPriceOf(pack);
+  const lineItem = price
+    ? { price, quantity: 1 }
     : {
         price_data: {
           currency: pack.currency,
