@@ -6,6 +6,7 @@
  */
 import type { Database, Plan, PlanOverageMode, Subscription } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
+import type { Access } from '../billing/access/access';
 import { findLiveSubscription, loadAccess } from '../billing/access/load-access';
 import { findPlanByCode } from '../billing/catalog/plans.queries';
 import type { Deps } from '../deps';
@@ -37,8 +38,17 @@ export async function loadUsagePeriod(
   deps: Pick<Deps, 'config' | 'clock'>,
   userId: string,
 ): Promise<UsagePeriod> {
+  return usagePeriodFor(db, deps, userId, await loadAccess(db, deps, userId));
+}
+
+/** The period of `access` (the user's, loaded by the caller who needs it too). */
+export async function usagePeriodFor(
+  db: Db,
+  deps: Pick<Deps, 'clock'>,
+  userId: string,
+  access: Access,
+): Promise<UsagePeriod> {
   const now = deps.clock.now();
-  const access = await loadAccess(db, deps, userId);
   const plan: Plan | undefined = await findPlanByCode(db, access.plan.code);
   if (!plan) throw new Error(`plan ${access.plan.code} vanished`);
   const live = access.level === 'premium' ? await findLiveSubscription(db, userId) : null;

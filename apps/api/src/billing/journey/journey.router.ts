@@ -5,6 +5,7 @@
  * without it.
  */
 import { protectedProcedure, router } from '../../trpc/procedures';
+import { loadQuota, quotaView } from '../../usage/usage-quota';
 import { accessJson } from '../access/access';
 import { loadAccess } from '../access/load-access';
 import { createCheckout } from './checkout.service';
@@ -25,10 +26,16 @@ import {
 } from './subscription.service';
 
 export const journeyRouters = {
-  /** What the user may do now: level, plan, entitlements, included operations, until when. */
-  access: protectedProcedure.query(async ({ ctx }) =>
-    accessJson(await loadAccess(ctx.deps.db, ctx.deps, ctx.caller.user.id)),
-  ),
+  /**
+   * What the user may do now: level, plan, entitlements, included operations, until when;
+   * and `quota`, the included operations used and left in the current usage period.
+   */
+  access: protectedProcedure.query(async ({ ctx }) => {
+    const userId = ctx.caller.user.id;
+    const access = await loadAccess(ctx.deps.db, ctx.deps, userId);
+    const quota = await loadQuota(ctx.deps.db, ctx.deps, userId, access);
+    return { ...accessJson(access), quota: quotaView(quota) };
+  }),
   checkout: router({
     /** A hosted checkout page for a plan; ALREADY_SUBSCRIBED when one is live. */
     create: protectedProcedure
