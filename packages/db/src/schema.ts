@@ -110,6 +110,7 @@ export type NewCreditPackPurchase = Insertable<CreditPackPurchases>;
 
 export type OperationType = Selectable<OperationTypes>;
 export type NewOperationType = Insertable<OperationTypes>;
+export type OperationTypeUpdate = Updateable<OperationTypes>;
 
 export type UsageCounter = Selectable<UsageCounters>;
 

@@ -44,6 +44,10 @@ export const AUDIT_EVENTS = [
   'credits.pack_created',
   'credits.pack_updated',
   'credits.pack_archived',
+  /** An admin changed the operation types (metadata: operation, changed fields). */
+  'usage.operation_type_created',
+  'usage.operation_type_updated',
+  'usage.operation_type_deactivated',
   /** A refund of a credit pack could not take back credits already spent: the shortfall. */
   'credits.reversal_shortfall',
   /**

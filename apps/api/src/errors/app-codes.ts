@@ -121,6 +121,8 @@ export const APP_CODES = {
   OVERAGE_INVOICE_UNAVAILABLE: 'PRECONDITION_FAILED',
   /** usage.record: no active operation type with that code (see usage.operationTypes). */
   OPERATION_TYPE_NOT_FOUND: 'NOT_FOUND',
+  /** admin.usage.operationTypes.create: a type with that code exists (deactivated ones too). */
+  OPERATION_TYPE_CODE_TAKEN: 'CONFLICT',
   /** usage.get: no usage record with that id for this user. */
   USAGE_NOT_FOUND: 'NOT_FOUND',
   /**

@@ -1,11 +1,10 @@
 /**
  * Operation types: what the product meters (code, name, unit cost in credits). Seeded with
  * the four of the PM33 seed by `pnpm db:seed` (inserted when missing, never overwritten, so an
- * admin's edits survive re-seeding); admins edit them with admin.usage.operationTypes.upsert.
+ * admin's edits survive re-seeding); admins edit them with admin.usage.operationTypes.* (operation-types-admin.ts).
  */
-import type { Database, NewOperationType, OperationType } from '@tollbooth/db';
+import type { Database, NewOperationType, OperationType, OperationTypeUpdate } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
-import type { TUpsertOperationTypeInput } from './usage.schemas';
 
 type Db = Kysely<Database>;
 
@@ -88,22 +87,43 @@ export async function findActiveOperationType(
     .executeTakeFirst();
 }
 
-/** Creates or replaces one type; records already written keep what they cost. */
-export async function upsertOperationType(
+/** Every type, deactivated ones too, by code (for admins). */
+export async function listAllOperationTypeRows(db: Db): Promise<OperationType[]> {
+  return db.selectFrom('operation_types').selectAll().orderBy('code').execute();
+}
+
+/** Undefined when the code is taken (the primary key decides, not a racy pre-check). */
+export async function insertOperationType(
   db: Db,
-  input: TUpsertOperationTypeInput,
-): Promise<OperationTypeView> {
-  const values = {
-    name: input.name,
-    description: input.description,
-    unit_cost_credits: input.unitCostCredits,
-    active: input.active,
-  };
-  const row = await db
+  row: NewOperationType,
+): Promise<OperationType | undefined> {
+  return db
     .insertInto('operation_types')
-    .values({ code: input.code, ...values })
-    .onConflict((oc) => oc.column('code').doUpdateSet(values))
+    .values(row)
+    .onConflict((oc) => oc.column('code').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Locks the row until the transaction ends, so two admin edits apply one after the other. */
+export async function lockOperationType(db: Db, code: string): Promise<OperationType | undefined> {
+  return db
+    .selectFrom('operation_types')
+    .selectAll()
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updateOperationTypeRow(
+  db: Db,
+  code: string,
+  changes: OperationTypeUpdate,
+): Promise<OperationType> {
+  return db
+    .updateTable('operation_types')
+    .set(changes)
+    .where('code', '=', code)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toOperationTypeView(row);
 }

@@ -86,15 +86,39 @@ export type TStatsInput = z.output<typeof ZStatsInput>;
 
 export const ZOperationTypesInput = z.object({ userId: ZUserId.optional() }).optional();
 
-export const ZUpsertOperationTypeInput = z.object({
-  code: ZOperationCode,
+const operationTypeFields = {
   name: z.string({ error: 'must be a string' }).trim().min(1).max(100),
-  description: z.string({ error: 'must be a string' }).trim().max(1000).nullable().default(null),
+  /** Empty or null clears it. */
+  description: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .max(1000)
+    .nullable()
+    .transform((value) => value || null),
   unitCostCredits: z
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number of credits' })
     .min(1, { error: 'must be at least 1' })
     .max(1_000_000, { error: 'must be at most 1000000' }),
-  active: z.boolean({ error: 'must be true or false' }).default(true),
+  active: z.boolean({ error: 'must be true or false' }),
+};
+
+export const ZCreateOperationTypeInput = z.object({
+  code: ZOperationCode,
+  ...operationTypeFields,
+  description: operationTypeFields.description.default(null),
+  active: operationTypeFields.active.default(true),
 });
-export type TUpsertOperationTypeInput = z.output<typeof ZUpsertOperationTypeInput>;
+export type TCreateOperationTypeInput = z.output<typeof ZCreateOperationTypeInput>;
+
+/** Fields left out stay as they are; `active: true` puts a deactivated type back. */
+export const ZUpdateOperationTypeInput = z.object({
+  code: ZOperationCode,
+  name: operationTypeFields.name.optional(),
+  description: operationTypeFields.description.optional(),
+  unitCostCredits: operationTypeFields.unitCostCredits.optional(),
+  active: operationTypeFields.active.optional(),
+});
+export type TUpdateOperationTypeInput = z.output<typeof ZUpdateOperationTypeInput>;
+
+export const ZOperationTypeCodeInput = z.object({ code: ZOperationCode });

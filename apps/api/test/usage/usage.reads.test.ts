@@ -182,14 +182,13 @@ describe('operation types', () => {
     const own = t.client({ accessToken: user.accessToken });
 
     const seeded = await own.usage.operationTypes.query();
-    const updated = await admin.admin.usage.operationTypes.upsert.mutate({
+    const updated = await admin.admin.usage.operationTypes.update.mutate({
       code: 'market_research',
-      name: 'Market Research',
       unitCostCredits: 3,
       active: false,
     });
     const notAdmin = await failure(
-      own.admin.usage.operationTypes.upsert.mutate({ code: 'x', name: 'X', unitCostCredits: 1 }),
+      own.admin.usage.operationTypes.create.mutate({ code: 'x', name: 'X', unitCostCredits: 1 }),
     );
     const after = await server.usage.operationTypes.query();
     const refused = await failure(
