@@ -5,10 +5,8 @@
  * deactivated type is hidden from usage.operationTypes and refused by usage.record, and its
  * code stays taken (records name it).
  */
-import type { Database, OperationType, OperationTypeUpdate } from '@tollbooth/db';
-import type { Kysely } from 'kysely';
-import { recordAuditEvent } from '../audit/audit';
-import { type AdminAction, differs } from '../billing/catalog/catalog-admin';
+import type { OperationType, OperationTypeUpdate } from '@tollbooth/db';
+import { type AdminAction, auditCatalogChange, differs } from '../billing/catalog/catalog-admin';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
 import {
@@ -20,8 +18,6 @@ import {
   updateOperationTypeRow,
 } from './operation-types';
 import type { TCreateOperationTypeInput, TUpdateOperationTypeInput } from './usage.schemas';
-
-type Db = Kysely<Database>;
 
 /** Every type, deactivated ones too, by code. */
 export async function listAllOperationTypes(deps: Pick<Deps, 'db'>): Promise<OperationTypeView[]> {
@@ -46,7 +42,7 @@ export async function createOperationType(
         fieldErrors: { code: ['is taken (codes of deactivated types too)'] },
       });
     }
-    await audit(trx, action, 'usage.operation_type_created', created, []);
+    await auditCatalogChange(trx, action, 'usage.operation_type_created', typeRef(created), []);
     return created;
   });
   return toOperationTypeView(row);
@@ -102,32 +98,12 @@ async function changeOperationType(
       changes.active === false
         ? 'usage.operation_type_deactivated'
         : 'usage.operation_type_updated';
-    await audit(trx, action, event, updated, changed);
+    await auditCatalogChange(trx, action, event, typeRef(updated), changed);
     return updated;
   });
   return toOperationTypeView(row);
 }
 
-async function audit(
-  db: Db,
-  action: AdminAction,
-  event:
-    | 'usage.operation_type_created'
-    | 'usage.operation_type_updated'
-    | 'usage.operation_type_deactivated',
-  row: OperationType,
-  changed: string[],
-): Promise<void> {
-  await recordAuditEvent(db, {
-    event,
-    status: 'success',
-    userId: action.adminId,
-    meta: action.meta,
-    // `operation`, not `code`: the audit log drops keys that look like secrets.
-    metadata: {
-      operation: row.code,
-      unitCostCredits: row.unit_cost_credits,
-      changed: changed.join(',') || null,
-    },
-  });
+function typeRef(row: OperationType) {
+  return { operation: row.code, unitCostCredits: row.unit_cost_credits };
 }

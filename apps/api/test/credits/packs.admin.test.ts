@@ -12,7 +12,7 @@ import {
 import { payOnHostedPage, signUpCustomer } from '../billing/journey-testing';
 import { failure, registerAccount } from '../support/accounts';
 import { readTrpcBody } from '../support/http';
-import { listProcedures } from '../support/procedures';
+import { callProcedure, listProcedures } from '../support/procedures';
 import { auditRows } from './credits-testing';
 import { createPacksApp, entriesOf, expectLedgerHolds } from './packs-testing';
 
@@ -214,21 +214,13 @@ describe('admin.credits.packs refuses', () => {
 
   it.each(PACK_PROCEDURES)(
     '$path: a signed-in user who is not an admin, with 403',
-    async ({ path, type }) => {
+    async (entry) => {
       const { t } = await createBillingTestApp();
       const user = await registerAccount(t);
-      const url = `http://tollbooth.test/trpc/${path}`;
-      const headers = { authorization: `Bearer ${user.accessToken}` };
-      const input = JSON.stringify({ ...PACK, code: 'credits_1000' });
-
-      const response =
-        type === 'query'
-          ? await t.fetch(`${url}?${new URLSearchParams({ input })}`, { headers })
-          : await t.fetch(url, {
-              method: 'POST',
-              headers: { ...headers, 'content-type': 'application/json' },
-              body: input,
-            });
+      const response = await callProcedure(t.fetch, entry, {
+        accessToken: user.accessToken,
+        input: { ...PACK, code: 'credits_1000' },
+      });
 
       expect(response.status).toBe(403);
       expect((await readTrpcBody(response)).error?.data.appCode).toBe('FORBIDDEN');

@@ -32,3 +32,25 @@ function walk(record: TRPCRouterRecord, prefix: string): ProcedureEntry[] {
       : walk(value, path);
   });
 }
+
+/**
+ * Calls one procedure over HTTP as its transport wants it (GET with `?input=` for a query,
+ * POST with a JSON body otherwise), with `accessToken` as the bearer; for tables of
+ * procedures walked from appRouter, whose client calls cannot be typed one by one.
+ */
+export async function callProcedure(
+  fetch: (input: string, init?: RequestInit) => Promise<Response>,
+  entry: Pick<ProcedureEntry, 'path' | 'type'>,
+  options: { accessToken: string; input: unknown },
+): Promise<Response> {
+  const url = `http://tollbooth.test/trpc/${entry.path}`;
+  const headers = { authorization: `Bearer ${options.accessToken}` };
+  const input = JSON.stringify(options.input);
+  return entry.type === 'query'
+    ? fetch(`${url}?${new URLSearchParams({ input })}`, { headers })
+    : fetch(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: input,
+      });
+}

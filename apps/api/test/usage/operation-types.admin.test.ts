@@ -3,7 +3,7 @@ import { appRouter } from '../../src/trpc/root';
 import { auditRows } from '../credits/credits-testing';
 import { failure, registerAccount } from '../support/accounts';
 import { readTrpcBody } from '../support/http';
-import { listProcedures } from '../support/procedures';
+import { callProcedure, listProcedures } from '../support/procedures';
 import { grant, usageApp } from './usage-testing';
 
 const REPORT = { code: 'report_export', name: 'Report Export', unitCostCredits: 2 };
@@ -122,37 +122,35 @@ describe('admin.usage.operationTypes refuses', () => {
     entry.path.startsWith('admin.usage.operationTypes.'),
   );
 
-  it.each(PROCEDURES)(
-    '$path: a signed-in user who is not an admin, with 403',
-    async ({ path, type }) => {
-      const { t } = await usageApp();
-      const user = await registerAccount(t);
-      const url = `http://tollbooth.test/trpc/${path}`;
-      const headers = { authorization: `Bearer ${user.accessToken}` };
-      const input = JSON.stringify({ ...REPORT, code: 'market_research' });
+  it('covers the four procedures', () => {
+    expect(PROCEDURES.map((entry) => entry.path).sort()).toEqual([
+      'admin.usage.operationTypes.create',
+      'admin.usage.operationTypes.deactivate',
+      'admin.usage.operationTypes.list',
+      'admin.usage.operationTypes.update',
+    ]);
+  });
 
-      const response =
-        type === 'query'
-          ? await t.fetch(`${url}?${new URLSearchParams({ input })}`, { headers })
-          : await t.fetch(url, {
-              method: 'POST',
-              headers: { ...headers, 'content-type': 'application/json' },
-              body: input,
-            });
+  it.each(PROCEDURES)('$path: a signed-in user who is not an admin, with 403', async (entry) => {
+    const { t } = await usageApp();
+    const user = await registerAccount(t);
+    const response = await callProcedure(t.fetch, entry, {
+      accessToken: user.accessToken,
+      input: { ...REPORT, code: 'market_research' },
+    });
 
-      expect(response.status).toBe(403);
-      expect((await readTrpcBody(response)).error?.data.appCode).toBe('FORBIDDEN');
-      expect(
-        (
-          await t.deps.db
-            .selectFrom('operation_types')
-            .select('active')
-            .where('code', '=', 'market_research')
-            .executeTakeFirstOrThrow()
-        ).active,
-      ).toBe(true);
-    },
-  );
+    expect(response.status).toBe(403);
+    expect((await readTrpcBody(response)).error?.data.appCode).toBe('FORBIDDEN');
+    expect(
+      (
+        await t.deps.db
+          .selectFrom('operation_types')
+          .select('active')
+          .where('code', '=', 'market_research')
+          .executeTakeFirstOrThrow()
+      ).active,
+    ).toBe(true);
+  });
 
   it('a taken code with 409, an unknown one with 404, and bad input with field messages', async () => {
     const { admin } = await usageApp();

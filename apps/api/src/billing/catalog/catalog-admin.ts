@@ -3,7 +3,9 @@
  * a change, how a partial update tells a real change from a repeated value, and how the sync
  * state reads to an admin.
  */
-import type { RequestMeta } from '../../audit/audit';
+import type { Database } from '@tollbooth/db';
+import type { Kysely } from 'kysely';
+import { type AuditEvent, type RequestMeta, recordAuditEvent } from '../../audit/audit';
 import { requestMeta } from '../../audit/request-meta';
 import type { Context } from '../../trpc/context';
 
@@ -15,6 +17,27 @@ export interface AdminAction {
 /** The admin behind an adminProcedure call, for the audit rows its change writes. */
 export function adminAction(ctx: Context & { caller: { user: { id: string } } }): AdminAction {
   return { adminId: ctx.caller.user.id, meta: requestMeta(ctx) };
+}
+
+/**
+ * The audit row of an admin's catalog change, written in the change's transaction. The item
+ * is named by a key such as `plan` or `pack`, never `code`: the audit log drops keys that
+ * look like secrets. `changed` lists the columns changed (none on a creation).
+ */
+export async function auditCatalogChange(
+  db: Kysely<Database>,
+  action: AdminAction,
+  event: AuditEvent,
+  item: Record<string, string | number>,
+  changed: string[],
+): Promise<void> {
+  await recordAuditEvent(db, {
+    event,
+    status: 'success',
+    userId: action.adminId,
+    meta: action.meta,
+    metadata: { ...item, changed: changed.join(',') || null },
+  });
 }
 
 /** Given and different from what the row has (lists compared by content). */

@@ -4,11 +4,10 @@
  * lost between the two and Stripe is never told about a change that rolled back.
  */
 import type { Plan, PlanUpdate } from '@tollbooth/db';
-import { recordAuditEvent } from '../../audit/audit';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors/app-error';
 import { requireStripe } from '../stripe-client';
-import { type AdminAction, differs } from './catalog-admin';
+import { type AdminAction, auditCatalogChange, differs } from './catalog-admin';
 import { enqueuePlanSync } from './plan-sync';
 import { type AdminPlan, type PublicPlan, toAdminPlan, toPublicPlan } from './plan-view';
 import {
@@ -82,7 +81,7 @@ export async function createPlan(
       });
     }
     await enqueuePlanSync(trx, created.id);
-    await audit(trx, action, 'billing.plan_created', created, []);
+    await auditCatalogChange(trx, action, 'billing.plan_created', planRef(created), []);
     return created;
   });
   return adminView(deps, plan);
@@ -172,24 +171,11 @@ async function changePlan(
       ...(!isFreeTier && { sync_state: 'pending' }),
     });
     if (!isFreeTier) await enqueuePlanSync(trx, updated.id);
-    await audit(trx, action, event, updated, changed);
+    await auditCatalogChange(trx, action, event, planRef(updated), changed);
     return updated;
   });
 }
 
-async function audit(
-  db: Deps['db'],
-  action: AdminAction,
-  event: 'billing.plan_created' | 'billing.plan_updated' | 'billing.plan_archived',
-  plan: Plan,
-  changed: string[],
-): Promise<void> {
-  await recordAuditEvent(db, {
-    event,
-    status: 'success',
-    userId: action.adminId,
-    meta: action.meta,
-    // `plan`, not `code`: the audit log drops keys that look like secrets.
-    metadata: { plan: plan.code, version: plan.version, changed: changed.join(',') || null },
-  });
+function planRef(plan: Plan) {
+  return { plan: plan.code, version: plan.version };
 }

@@ -10,9 +10,9 @@
  * and their codes never reused, so a purchase's pack code always names what was sold.
  */
 import type { CreditPack, CreditPackUpdate } from '@tollbooth/db';
-import { recordAuditEvent } from '../../audit/audit';
 import {
   type AdminAction,
+  auditCatalogChange,
   differs,
   type SyncView,
   toSyncView,
@@ -86,7 +86,7 @@ export async function createPack(
       );
     }
     await enqueuePackSync(trx, created.code);
-    await audit(trx, action, 'credits.pack_created', created, []);
+    await auditCatalogChange(trx, action, 'credits.pack_created', packRef(created), []);
     return created;
   });
   return toAdminPack(pack);
@@ -159,24 +159,11 @@ async function changePack(
       sync_state: 'pending',
     });
     await enqueuePackSync(trx, code);
-    await audit(trx, action, event, updated, changed);
+    await auditCatalogChange(trx, action, event, packRef(updated), changed);
     return updated;
   });
 }
 
-async function audit(
-  db: Deps['db'],
-  action: AdminAction,
-  event: 'credits.pack_created' | 'credits.pack_updated' | 'credits.pack_archived',
-  pack: CreditPack,
-  changed: string[],
-): Promise<void> {
-  await recordAuditEvent(db, {
-    event,
-    status: 'success',
-    userId: action.adminId,
-    meta: action.meta,
-    // `pack`, not `code`: the audit log drops keys that look like secrets.
-    metadata: { pack: pack.code, version: pack.version, changed: changed.join(',') || null },
-  });
+function packRef(pack: CreditPack) {
+  return { pack: pack.code, version: pack.version };
 }
