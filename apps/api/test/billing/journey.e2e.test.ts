@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startTestSmtp } from '../support/smtp';
-import { APP_URL, createJourneyApp, payOnHostedPage, signUpCustomer } from './journey-testing';
+import {
+  APP_URL,
+  createJourneyApp,
+  JOURNEY_START,
+  payOnHostedPage,
+  signUpCustomer,
+} from './journey-testing';
 
 const DAY_SECONDS = 86_400;
 // The journey starts 2026-03-01 12:00 UTC: monthly periods end on the 1st at 12:00.
@@ -48,6 +54,12 @@ describe('the customer journey', () => {
       includedOperations: 500,
       until: APRIL_1,
       status: 'active',
+      quota: {
+        included: 500,
+        used: 0,
+        remaining: 500,
+        period: { start: JOURNEY_START.toISOString(), end: APRIL_1 },
+      },
     });
     const received = await t.deps.db
       .selectFrom('stripe_events')
