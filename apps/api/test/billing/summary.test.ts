@@ -126,6 +126,38 @@ describe('billing.summary', () => {
     });
   });
 
+  it('past the allowance on a plan that bills overage on the invoice: the overage as priced when recorded, added to the estimate', async () => {
+    const { j, client, userId, admin, server } = await subscriber('starter');
+    await admin.billing.plans.update.mutate({
+      code: 'starter',
+      includedOperations: 2,
+      overageMode: 'invoice',
+    });
+    await j.settle();
+    await record(server, userId, 1, 'inv-1');
+    // One included operation left: this takes it and bills the other 3 at $0.08.
+    await record(server, userId, 4, 'inv-2');
+    // A later price change does not reprice what was already recorded.
+    await j.t.deps.db
+      .updateTable('plans')
+      .set({ overage_price_cents: 50 })
+      .where('code', '=', 'starter')
+      .execute();
+
+    const summary = await client.billing.summary.query();
+
+    expect(summary).toMatchObject({
+      operations: { included: 2, used: 2, remaining: 0, period: PERIOD },
+      overage: {
+        operations: 3,
+        paidWithCredits: { operations: 0, credits: 0 },
+        billedCents: 24,
+      },
+      creditBalance: 0,
+      nextInvoice: { priceCents: 2_900, overageCents: 24, estimatedCents: 2_924 },
+    });
+  });
+
   it('with a downgrade scheduled: the next invoice bills the new plan at the period end', async () => {
     const { j, client } = await subscriber('team');
     await j.advance(5 * DAY_SECONDS);

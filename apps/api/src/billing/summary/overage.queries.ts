@@ -3,12 +3,10 @@
  * `created_at`: every operation beyond the plan's allowance (`quantity - included_quantity`),
  * and how those were settled.
  *
- * Today a record beyond the allowance is settled one way only: paid with credits as it
- * happened (outcome `credits`, `credits_spent`). Whatever is beyond the allowance and was not
- * paid with credits is what an invoice bills (`billedOperations`), priced by the caller at the
- * plan's overage price. When usage_records gain an invoiced outcome with its own amount in
- * cents, sum that amount here as `billedCents` instead of pricing the operations, so the
- * estimate uses what was priced when the usage was recorded.
+ * A record beyond the allowance is settled one of two ways: paid with credits as it happened
+ * (outcome `credits`, `credits_spent`), or billed on the next invoice (outcome `overage`, priced
+ * when recorded: `overage_cents`, migration 0014). The invoice part is summed as recorded, not
+ * re-priced, so a later price change never changes what the estimate says is owed.
  */
 import type { Database } from '@tollbooth/db';
 import { type Kysely, sql } from 'kysely';
@@ -20,23 +18,36 @@ export interface OverageSums {
   creditOperations: number;
   /** The credits those cost. */
   creditsSpent: number;
-  /** Of them, left to be billed on an invoice. */
+  /** Of them, billed on an invoice (outcome `overage`). */
   billedOperations: number;
+  /** What those cost, as priced when each was recorded. */
+  billedCents: number;
 }
 
 export async function sumOverage(
   db: Kysely<Database>,
   args: { userId: string; from: Date; to: Date },
 ): Promise<OverageSums> {
-  const { rows } = await sql<Omit<OverageSums, 'billedOperations'>>`
+  const { rows } = await sql<OverageSums>`
     select coalesce(sum(quantity - included_quantity), 0)::int as operations,
            coalesce(sum(quantity - included_quantity) filter (where outcome = 'credits'), 0)::int
              as "creditOperations",
-           coalesce(sum(credits_spent), 0)::int as "creditsSpent"
+           coalesce(sum(credits_spent), 0)::int as "creditsSpent",
+           coalesce(sum(overage_quantity) filter (where outcome = 'overage'), 0)::int
+             as "billedOperations",
+           coalesce(sum(overage_cents) filter (where outcome = 'overage'), 0)::int
+             as "billedCents"
       from usage_records
      where user_id = ${args.userId}
        and created_at >= ${args.from} and created_at < ${args.to}
        and quantity > included_quantity`.execute(db);
-  const sums = rows[0] ?? { operations: 0, creditOperations: 0, creditsSpent: 0 };
-  return { ...sums, billedOperations: sums.operations - sums.creditOperations };
+  return (
+    rows[0] ?? {
+      operations: 0,
+      creditOperations: 0,
+      creditsSpent: 0,
+      billedOperations: 0,
+      billedCents: 0,
+    }
+  );
 }

@@ -108,7 +108,7 @@ function overageView(plan: Plan, sums: OverageSums): OverageView {
     unitPriceCents: unit,
     costCents: unit === null ? null : sums.operations * unit,
     paidWithCredits: { operations: sums.creditOperations, credits: sums.creditsSpent },
-    billedCents: sums.billedOperations * (unit ?? 0),
+    billedCents: sums.billedCents,
   };
 }
 
@@ -137,7 +137,7 @@ async function nextInvoice(
   const billed = sameWindow
     ? overage
     : await sumOverage(db, { userId: args.userId, from: start, to: date });
-  const overageCents = billed.billedOperations * (plan.overage_price_cents ?? 0);
+  const overageCents = billed.billedCents;
   return {
     date: date.toISOString(),
     currency: next.currency,
