@@ -5,17 +5,12 @@
  * bench/results/latest.json. Absolute figures drift ~30% between runs on this machine class;
  * ratios are the result. BENCH_ONLY=request-path,webhooks runs only the named suites.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@tollbooth/db/testing';
-import { startBenchEmulator } from './lib/emulator';
+import { startBenchEnvironment } from './lib/environment';
 import { CONNECTIONS, type LoadResult, median } from './lib/load';
-import { startBenchDatabase } from './lib/postgres';
-import { type ServerProcess, startServerProcess } from './lib/processes';
-import type { BenchContext, BenchSettings, Figure, Ratio, Suite } from './lib/suite';
-import { BENCH_WEBHOOK_SECRET } from './lib/webhooks';
+import type { BenchSettings, Figure, Ratio, Suite } from './lib/suite';
 import { suites } from './suites/index';
 
 const settings: BenchSettings = {
@@ -26,95 +21,13 @@ const settings: BenchSettings = {
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** One Ed25519 key for the API (JWT_PRIVATE_KEYS) and its public half for the baseline. */
-function benchSigningKey() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const kid = 'bench';
-  return {
-    privateJwks: JSON.stringify({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid }] }),
-    publicJwk: JSON.stringify({ ...publicKey.export({ format: 'jwk' }), kid }),
-  };
-}
-
-/** Logins at full load must measure argon2 and sessions, not the rate limiter. */
-const BENCH_RATE_LIMITS = 'login.ip=9999999/60,login.account=9999999/60,register.ip=9999999/60';
-
 async function main() {
   const selected = suites.filter((suite) => !only || only.includes(suite.name));
   if (selected.length === 0) throw new Error(`BENCH_ONLY matches no suite: ${only?.join(',')}`);
-  const database = await startBenchDatabase();
-  const signingKey = benchSigningKey();
-  const servers: ServerProcess[] = [];
+  const environment = await startBenchEnvironment({ repoRoot, settings });
+  const { context } = environment;
   const started: Suite[] = [];
   try {
-    // The Stripe the API re-reads objects from when it applies an event.
-    const emulator = await startBenchEmulator(repoRoot);
-    servers.push(emulator);
-    const authSecretKey = randomBytes(32).toString('base64');
-    let issuer: string | undefined;
-    const startApi = async (name: string, extraEnv: Record<string, string> = {}) => {
-      const port = await freePort();
-      const publicUrl = `http://127.0.0.1:${port}`;
-      // Every API process signs as one issuer, as instances behind one load balancer do.
-      issuer ??= publicUrl;
-      const server = await startServerProcess({
-        name,
-        args: ['apps/api/dist/server.js'],
-        cwd: repoRoot,
-        port,
-        readyPath: '/healthz',
-        env: {
-          NODE_ENV: 'production',
-          DATABASE_URL: database.url,
-          PUBLIC_URL: issuer,
-          APP_URL: 'http://127.0.0.1:3001',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          LOG_LEVEL: 'info',
-          DATABASE_POOL_MAX: '10',
-          JWT_PRIVATE_KEYS: signingKey.privateJwks,
-          AUTH_SECRET_KEY: authSecretKey,
-          // Required in production; no worker runs here, so nothing is ever sent.
-          SMTP_URL: 'smtp://127.0.0.1:1',
-          RATE_LIMITS: BENCH_RATE_LIMITS,
-          STRIPE_SECRET_KEY: emulator.secretKey,
-          STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
-          STRIPE_API_URL: emulator.url,
-          ...extraEnv,
-        },
-      });
-      servers.push(server);
-      return server;
-    };
-    const api = await startApi('api');
-    const baselinePort = await freePort();
-    const baseline = await startServerProcess({
-      name: 'baseline',
-      args: ['--import', 'tsx', 'bench/baseline-server.ts'],
-      cwd: repoRoot,
-      port: baselinePort,
-      readyPath: '/ready',
-      env: {
-        DATABASE_URL: database.url,
-        PORT: String(baselinePort),
-        DATABASE_POOL_MAX: '10',
-        BENCH_JWT_PUBLIC_JWK: signingKey.publicJwk,
-        BENCH_JWT_ISSUER: api.url,
-        BENCH_WEBHOOK_SECRET,
-      },
-    });
-    servers.push(baseline);
-
-    const context: BenchContext = {
-      repoRoot,
-      settings,
-      databaseUrl: database.url,
-      api,
-      baseline,
-      emulator,
-      webhookSecret: BENCH_WEBHOOK_SECRET,
-      startApi,
-    };
     for (const definition of selected) started.push(await definition.setup(context));
     const figures: Figure[] = started.flatMap((suite) => suite.figures);
     const ratios: Ratio[] = started.flatMap((suite) => suite.ratios);
@@ -198,8 +111,7 @@ async function main() {
     console.log('\nwritten: bench/results/latest.json');
   } finally {
     for (const suite of started) await suite.stop?.();
-    for (const server of servers.reverse()) await server.stop();
-    await database.stop();
+    await environment.stop();
   }
 }
 
