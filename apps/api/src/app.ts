@@ -5,7 +5,8 @@
  * Middleware order matters: the request id comes first so every later line and response
  * carries it; logging wraps everything after it so it sees the final status, errors included.
  * Response headers are prepared with `c.header()` before handlers run (see
- * http/middleware/response-headers.ts for why), so handlers must answer through the context.
+ * http/middleware/response-headers.ts for why), so handlers must answer through the context
+ * (or, for a Response built elsewhere, through http/prepared-headers.ts).
  */
 
 import type { AnyTRPCRouter } from '@trpc/server';
@@ -26,6 +27,7 @@ import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
 import { responseHeaders } from './http/middleware/response-headers';
 import { trpcRequestGuards } from './http/middleware/trpc-request-guards';
+import { withPreparedHeaders } from './http/prepared-headers';
 import { systemRoutes } from './http/system.routes';
 import { createContext } from './trpc/create-context';
 import { appRouter } from './trpc/root';
@@ -79,8 +81,8 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
         logFailure(logger, error, { path, requestId: c.get('requestId') }, 'procedure failed');
       },
     });
-    // Re-wrapped so the headers middleware prepared (request id, CORS, security) are kept.
-    return c.newResponse(response.body, response);
+    // Returned as tRPC built it, so @hono/node-server writes it in one go (see the module).
+    return withPreparedHeaders(c, response);
   });
 
   app.notFound((c) => {

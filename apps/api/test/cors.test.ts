@@ -56,4 +56,16 @@ describe('secure headers', () => {
     expect(response.headers.get('vary')).toContain('Origin');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
+
+  it('vary on Origin on /trpc as well, beside the headers tRPC varies on', async () => {
+    const { app } = await createTestApp({ env });
+
+    const response = await app.request('/trpc/system.info', {
+      headers: { origin: 'https://app.example.com' },
+    });
+
+    const vary = (response.headers.get('vary') ?? '').split(',').map((name) => name.trim());
+    expect(vary).toEqual(expect.arrayContaining(['Origin', 'trpc-accept', 'accept']));
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
 });

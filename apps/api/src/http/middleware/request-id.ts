@@ -8,7 +8,7 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * Gives every request an id (the caller's `x-request-id`, or a new UUID) and returns it on
  * every response. The header is prepared before `next()`; routes that build their own
- * Response (tRPC) must return it through `c.newResponse()` to keep prepared headers.
+ * Response (tRPC) must return it through `withPreparedHeaders()` to keep prepared headers.
  */
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
