@@ -183,6 +183,11 @@ const schema = z
     PASSWORD_HASHER: z
       .enum(['process', 'inline'], { error: 'must be process or inline' })
       .optional(),
+    /**
+     * Hashes the helper process runs at once. Unset: one per core this process may use
+     * (auth/passwords/password-hasher.ts), so logins get every core the API leaves idle.
+     */
+    PASSWORD_HASHER_THREADS: integer(1, 64).optional(),
     /** Run the job worker inside the API process (dev default); production runs `pnpm worker`. */
     WORKER_IN_PROCESS: booleanFlag.optional(),
     /** A Next.js frontend's NextAuth.js (v4) or Auth.js (v5) secret, to accept its session tokens. */
@@ -281,6 +286,7 @@ const schema = z
     workerInProcess: env.WORKER_IN_PROCESS ?? (env.NODE_ENV ?? 'development') === 'development',
     // Tests hash inline (one process per test file is plenty); servers use the helper.
     passwordHasher: env.PASSWORD_HASHER ?? (env.NODE_ENV === 'test' ? 'inline' : 'process'),
+    passwordHasherThreads: env.PASSWORD_HASHER_THREADS,
     nextAuthSecret: env.NEXTAUTH_SECRET ?? env.AUTH_SECRET,
     nextAuthTrustEmail: env.NEXTAUTH_TRUST_EMAIL ?? false,
     stripe: env.STRIPE_SECRET_KEY

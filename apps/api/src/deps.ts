@@ -102,7 +102,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Owned
   const passwords =
     overrides.passwords ??
     (config.passwordHasher === 'process'
-      ? createProcessPasswordHasher(logger)
+      ? createProcessPasswordHasher(logger, { threads: config.passwordHasherThreads })
       : inlinePasswordHasher);
   const mailer = overrides.mailer ?? createMailer(config, logger);
   if (!config.stripe && config.nodeEnv !== 'test') {

@@ -35,6 +35,7 @@ describe('parseConfig', () => {
       AUTH_SECRET_KEY: 'q83vEjR0Jm9SZ1Yp0l3k2w4uM1b8kq0lC9x7b6n5v4A=',
       ADMIN_EMAILS: 'Boss@Example.com, ops@example.com',
       RATE_LIMITS: 'login.account=3/60',
+      PASSWORD_HASHER_THREADS: '3',
     });
 
     expect(config).toMatchObject({
@@ -46,6 +47,7 @@ describe('parseConfig', () => {
       trustProxyHops: 1,
       appUrl: 'https://app.example.com',
       adminEmails: ['boss@example.com', 'ops@example.com'],
+      passwordHasherThreads: 3,
     });
     expect(config.authSecretKey).toHaveLength(32);
     expect(config.rateLimits['login.account']).toEqual({ points: 3, seconds: 60 });
@@ -67,6 +69,11 @@ describe('parseConfig', () => {
       'ALLOWED_ORIGINS must be a comma-separated list of origins',
     ],
     ['MIGRATE_ON_START', { MIGRATE_ON_START: 'yes' }, 'MIGRATE_ON_START must be true or false'],
+    [
+      'PASSWORD_HASHER_THREADS',
+      { PASSWORD_HASHER_THREADS: '0' },
+      'PASSWORD_HASHER_THREADS must be an integer from 1 to 64',
+    ],
     ['RATE_LIMITS', { RATE_LIMITS: 'login.nope=3/60' }, 'RATE_LIMITS must be a list like'],
     ['RATE_LIMITS', { RATE_LIMITS: 'login.ip=0/60' }, 'RATE_LIMITS must be a list like'],
     ['SMTP_URL', { SMTP_URL: 'http://mail' }, 'SMTP_URL must be an smtp:// or smtps:// URL'],

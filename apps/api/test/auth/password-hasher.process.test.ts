@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createProcessPasswordHasher } from '../../src/auth/passwords/password-hasher';
@@ -23,6 +24,25 @@ describe('the password hasher helper process (PASSWORD_HASHER=process)', () => {
       const pid = hasher.helperPid();
       expect(pid).not.toBe(process.pid);
       expect(os.getPriority(pid)).toBeGreaterThan(os.getPriority(process.pid));
+    } finally {
+      await hasher.close?.();
+    }
+  });
+
+  it.each([
+    [
+      'one hash per core of the machine (at most 8) by default',
+      undefined,
+      Math.min(os.availableParallelism(), 8),
+    ],
+    ['PASSWORD_HASHER_THREADS hashes when configured', 3, 3],
+  ])('runs %s', async (_name, threads, expected) => {
+    const hasher = createProcessPasswordHasher(logger, { threads });
+    try {
+      await hasher.hash('pool size');
+      // libuv sizes the helper's thread pool, where argon2 runs, from this variable.
+      const environ = readFileSync(`/proc/${hasher.helperPid()}/environ`, 'utf8').split('\0');
+      expect(environ).toContain(`UV_THREADPOOL_SIZE=${expected}`);
     } finally {
       await hasher.close?.();
     }

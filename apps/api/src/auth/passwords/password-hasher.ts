@@ -11,13 +11,24 @@
  * helper is restarted; its in-flight calls fail (the request answers 500, nothing leaks).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../lib/logger';
 import { ARGON2_REBUILD_HINT, NativeModuleError } from './argon2-binding';
 import type { PasswordHasher } from './passwords';
 
-/** Concurrent hashes in the helper: one per core keeps the cores busy without thrashing. */
-const HASHER_THREADS = 2;
+/**
+ * Concurrent hashes in the helper: one per core this process may run on keeps every core
+ * busy when logins pile up, and more would only interleave the same work. At nice 19 the
+ * threads take only what the event loop and PostgreSQL leave, so sizing them to the machine
+ * costs the API nothing. Capped: each hash holds 19 MiB, and availableParallelism() counts
+ * the host's cores, not a container's CPU quota (set PASSWORD_HASHER_THREADS there).
+ */
+const MAX_DEFAULT_HASHER_THREADS = 8;
+
+export function defaultHasherThreads(): number {
+  return Math.min(os.availableParallelism(), MAX_DEFAULT_HASHER_THREADS);
+}
 
 export interface HelperEntry {
   path: string;
@@ -54,12 +65,14 @@ export interface ProcessPasswordHasher extends PasswordHasher {
 
 /**
  * `entry` replaces the helper script (tests use it to simulate a helper that cannot load
- * argon2); everything else always runs the real one.
+ * argon2); everything else always runs the real one. `threads`: concurrent hashes
+ * (PASSWORD_HASHER_THREADS), one per core by default.
  */
 export function createProcessPasswordHasher(
   logger: Logger,
-  options: { entry?: HelperEntry } = {},
+  options: { entry?: HelperEntry; threads?: number } = {},
 ): ProcessPasswordHasher {
+  const threads = options.threads ?? defaultHasherThreads();
   let child: ChildProcess | undefined;
   let readiness: Promise<void> | undefined;
   let closed = false;
@@ -70,7 +83,7 @@ export function createProcessPasswordHasher(
     const entry = options.entry ?? helperEntry();
     const started = fork(entry.path, [], {
       execArgv: entry.execArgv,
-      env: { ...process.env, UV_THREADPOOL_SIZE: String(HASHER_THREADS) },
+      env: { ...process.env, UV_THREADPOOL_SIZE: String(threads) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });
