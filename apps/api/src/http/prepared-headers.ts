@@ -19,9 +19,9 @@ import type { Context } from 'hono';
 export function withPreparedHeaders(c: Context, response: Response): Response {
   const prepared = c.newResponse(null).headers;
   const headers = response.headers;
-  for (const [name, value] of prepared) {
+  prepared.forEach((value, name) => {
     if (name === 'vary' || name === 'set-cookie') headers.append(name, value);
     else if (!headers.has(name)) headers.set(name, value);
-  }
+  });
   return response;
 }
