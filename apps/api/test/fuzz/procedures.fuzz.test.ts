@@ -287,7 +287,7 @@ describe('every procedure, every caller, valid and garbage input', () => {
     const paths = PROCEDURES.map((entry) => entry.path);
 
     expect(paths).toContain('auth.sessions.revoke');
-    expect(paths).toContain('admin.usage.operationTypes.upsert');
+    expect(paths).toContain('admin.usage.operationTypes.create');
     expect(new Set(paths).size).toBe(paths.length);
   });
 
