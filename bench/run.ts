@@ -7,6 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startBenchEnvironment } from './lib/environment';
 import { CONNECTIONS, type LoadResult, median } from './lib/load';
@@ -18,6 +19,11 @@ const settings: BenchSettings = {
   runs: Number(process.env.BENCH_RUNS ?? 3),
   warmupSeconds: Number(process.env.BENCH_WARMUP ?? 3),
 };
+/**
+ * A pause after each figure: the load generator stops, but what it queued does not (login's
+ * hashing backlog, autovacuum after a write figure) and would be billed to the next figure.
+ */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 1000);
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,13 +41,17 @@ async function main() {
     console.log(
       `Benchmark (${selected.map((suite) => suite.name).join(', ')}): ${CONNECTIONS} connections, ${settings.runs} run(s) of ${settings.durationSeconds}s per figure (interleaved), ${settings.warmupSeconds}s warm-up, ${os.cpus().length} CPUs, Node ${process.version}`,
     );
-    for (const figure of figures) await figure.measure(settings.warmupSeconds);
+    for (const figure of figures) {
+      await figure.measure(settings.warmupSeconds);
+      await sleep(SETTLE_MS);
+    }
 
     const samples = new Map<string, LoadResult[]>(figures.map((figure) => [figure.id, []]));
     for (let run = 1; run <= settings.runs; run++) {
       for (const figure of figures) {
         const result = await figure.measure(settings.durationSeconds);
         samples.get(figure.id)?.push(result);
+        await sleep(SETTLE_MS);
         console.log(
           `  run ${run}/${settings.runs} ${figure.label.padEnd(44)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p99 ${result.p99Ms} ms`,
         );
