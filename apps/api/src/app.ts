@@ -10,31 +10,31 @@
  */
 
 import type { AnyTRPCRouter } from '@trpc/server';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { oauthRoutes } from './auth/oauth/oauth.routes';
 import { stripeWebhookRoutes } from './billing/webhooks/stripe-webhook.route';
 import type { Deps } from './deps';
 import { AppError } from './errors/app-error';
-import { databaseFailure } from './errors/database-unavailable';
-import { isUnexpected, toPublicError } from './errors/error-shape';
+import { toPublicError } from './errors/error-shape';
 import type { AppEnv } from './http/app-env';
 import { errorResponse } from './http/error-response';
 import { jwksRoutes } from './http/jwks.routes';
+import { logFailure } from './http/log-failure';
 import { clientIp } from './http/middleware/client-ip';
 import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
 import { responseHeaders } from './http/middleware/response-headers';
 import { trpcRequestGuards } from './http/middleware/trpc-request-guards';
-import { withPreparedHeaders } from './http/prepared-headers';
 import { systemRoutes } from './http/system.routes';
-import { createContext } from './trpc/create-context';
+import { trpcRoute } from './http/trpc-route';
 import { appRouter } from './trpc/root';
 
 export interface CreateAppOptions {
   /** Replaces the tRPC router; only tests of the transport use this. */
   router?: AnyTRPCRouter;
+  /** false: every /trpc request through tRPC's adapter (http/trpc-route.ts). */
+  directCalls?: boolean;
 }
 
 export function createApp(deps: Deps, options: CreateAppOptions = {}) {
@@ -70,20 +70,14 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.route('/', oauthRoutes(deps));
   app.route('/', stripeWebhookRoutes(deps));
 
-  app.all('/trpc/*', async (c) => {
-    const response = await fetchRequestHandler({
+  app.all(
+    '/trpc/*',
+    trpcRoute(deps, {
       endpoint: '/trpc',
-      req: c.req.raw,
       router: options.router ?? appRouter,
-      createContext: ({ resHeaders }) => createContext(deps, c, resHeaders),
-      responseMeta: ({ errors }) => retryAfterHeader(errors),
-      onError({ error, path }) {
-        logFailure(logger, error, { path, requestId: c.get('requestId') }, 'procedure failed');
-      },
-    });
-    // Returned as tRPC built it, so @hono/node-server writes it in one go (see the module).
-    return withPreparedHeaders(c, response);
-  });
+      directCalls: options.directCalls,
+    }),
+  );
 
   app.notFound((c) => {
     c.set('unmatched', true);
@@ -102,30 +96,3 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
 }
 
 export type App = ReturnType<typeof createApp>;
-
-/**
- * Unexpected errors go to the log with their stack; a database outage or timeout gets one
- * warning naming its cause (SQLSTATE or socket code), since the 503 body says nothing of it.
- */
-function logFailure(
-  logger: Deps['logger'],
-  error: unknown,
-  fields: { path?: string; requestId: string },
-  message: string,
-) {
-  const publicError = toPublicError(error);
-  if (isUnexpected(publicError)) {
-    logger.error({ err: error, ...fields }, message);
-    return;
-  }
-  const database = databaseFailure(error);
-  if (database) logger.warn({ ...fields, database }, 'database unavailable');
-}
-
-/** A rate-limited or 503 call says when to come back, in the standard header as well as the body. */
-function retryAfterHeader(errors: readonly unknown[]): { headers?: Headers } {
-  const seconds = errors
-    .map((error) => toPublicError(error).details?.retryAfterSeconds)
-    .find((value): value is number => typeof value === 'number');
-  return seconds === undefined ? {} : { headers: new Headers({ 'retry-after': String(seconds) }) };
-}
