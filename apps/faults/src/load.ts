@@ -27,6 +27,8 @@ export interface LoadReport {
   finals: Map<string, Final[]>;
   attempts: number;
   retries: number;
+  /** Attempts that got no answer or a 503, by kind (network, timeout, 503). */
+  failedAttempts: Record<string, number>;
 }
 
 export interface LoadOptions {
@@ -53,6 +55,7 @@ export async function runMoneyLoad(
   const finals = new Map<string, Final[]>();
   let attempts = 0;
   let retries = 0;
+  const failedAttempts: Record<string, number> = {};
   const maxAttempts = options.maxAttempts ?? 30;
 
   const sendOnce = async (request: MoneyRequest, firstApi: number): Promise<Final> => {
@@ -74,7 +77,11 @@ export async function runMoneyLoad(
         timeoutMs: options.timeoutMs,
       });
       options.onAttempt?.(attempts);
-      if (retryable(last)) continue;
+      if (retryable(last)) {
+        const kind = last.kind === 'answer' ? String(last.status) : last.kind;
+        failedAttempts[kind] = (failedAttempts[kind] ?? 0) + 1;
+        continue;
+      }
       if (last.kind === 'answer' && last.status === 200) return { kind: 'ok', data: last.data };
       if (last.kind === 'answer') {
         return { kind: 'refused', status: last.status, appCode: last.appCode };
@@ -89,7 +96,7 @@ export async function runMoneyLoad(
       : [await sendOnce(request, lane)];
     finals.set(request.key, sent);
   });
-  return { finals, attempts, retries };
+  return { finals, attempts, retries, failedAttempts };
 }
 
 /** The keys whose every answer was `ok`, and a summary of the rest. */
