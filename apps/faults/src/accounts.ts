@@ -24,8 +24,11 @@ function stringField(value: unknown, field: string, what: string): string {
   throw new Error(`${what} answered without ${field}: ${JSON.stringify(value)}`);
 }
 
-/** A signed-in admin's access token. */
-export async function signInAdmin(apiUrl: string, pool: pg.Pool): Promise<string> {
+/** A signed-in admin: its address and access token. */
+export async function signInAdmin(
+  apiUrl: string,
+  pool: pg.Pool,
+): Promise<{ email: string; token: string }> {
   const email = `admin-${randomUUID().slice(0, 8)}@example.test`;
   const registered = dataOrThrow(
     await callProcedure(apiUrl, 'auth.register', {
@@ -36,7 +39,21 @@ export async function signInAdmin(apiUrl: string, pool: pg.Pool): Promise<string
     'auth.register',
   );
   await pool.query(`update users set role = 'admin' where email = $1`, [email]);
-  return stringField(registered, 'accessToken', 'auth.register');
+  return { email, token: stringField(registered, 'accessToken', 'auth.register') };
+}
+
+/** Registers an account (its verification mail is queued for the worker); answers its address. */
+export async function registerAccount(
+  apiUrl: string,
+  timeoutMs: number,
+): Promise<Outcome & { email: string }> {
+  const email = `holder-${randomUUID().slice(0, 8)}@example.test`;
+  const outcome = await callProcedure(apiUrl, 'auth.register', {
+    mutation: true,
+    input: { email, password: 'correct horse battery staple' },
+    timeoutMs,
+  });
+  return { ...outcome, email };
 }
 
 /** A server API key with the scopes the load needs. */

@@ -31,7 +31,7 @@ let serverKey: string;
 beforeAll(async () => {
   stack = await startStack({ apis: 2 });
   const first = stack.apis[0]?.url ?? '';
-  adminToken = await signInAdmin(first, stack.database.pool);
+  adminToken = (await signInAdmin(first, stack.database.pool)).token;
   serverKey = await createServerKey(first, adminToken);
 });
 
