@@ -38,6 +38,8 @@ export interface Emulator {
 export interface StackOptions {
   apis?: number;
   worker?: boolean;
+  /** How long the SMTP server holds each message before accepting it (smtp.ts). */
+  smtpAcceptDelayMs?: number;
   emulator?: boolean;
   /** Extra settings for every API and worker process. */
   env?: Record<string, string>;
@@ -62,7 +64,9 @@ function signingKeys(): string {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await startFaultDatabase();
   const processes: ManagedProcess[] = [];
-  const smtp = options.worker ? await startCountingSmtp() : undefined;
+  const smtp = options.worker
+    ? await startCountingSmtp({ acceptDelayMs: options.smtpAcceptDelayMs ?? 0 })
+    : undefined;
   const stop = async () => {
     for (const process of [...processes].reverse()) await process.stop();
     await smtp?.close();
