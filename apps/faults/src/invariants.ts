@@ -51,18 +51,17 @@ export async function missingKeys(pool: pg.Pool, keys: readonly string[]) {
   return rows.map((row) => row.key);
 }
 
-/** Ledger entries of `userIds` of kind `kind` whose key is not in `sent`: an effect nobody asked for. */
+/** Debits and usage entries of `userIds` whose key is not in `sent`: effects nobody asked for. */
 export async function unaskedEntries(
   pool: pg.Pool,
   userIds: readonly string[],
   sent: readonly string[],
-  kind = 'debit',
 ) {
   const { rows } = await pool.query<{ id: string; idempotency_key: string | null }>(
     `select id::text, idempotency_key from credit_ledger
-      where user_id = any($1::uuid[]) and kind = $2
-        and (idempotency_key is null or not (idempotency_key = any($3::text[])))`,
-    [userIds, kind, sent],
+      where user_id = any($1::uuid[]) and kind in ('debit', 'usage')
+        and (idempotency_key is null or not (idempotency_key = any($2::text[])))`,
+    [userIds, sent],
   );
   return rows;
 }
@@ -115,4 +114,29 @@ export function runCreditsVerify(
       resolve({ code, output });
     });
   });
+}
+
+/**
+ * Usage that disagrees with itself: a period's counter beyond its allowance or unequal to its
+ * records' included quantities, or records whose credits differ from their ledger entries.
+ */
+export async function usageMismatches(pool: pg.Pool) {
+  const { rows } = await pool.query<{ user_id: string; problem: string }>(
+    `select user_id, 'counter above its allowance' as problem
+       from usage_counters where used > included
+     union all
+     select c.user_id, 'counter differs from its records'
+       from usage_counters c
+       left join (select user_id, period_start, sum(included_quantity) as taken
+                    from usage_records group by user_id, period_start) r
+      using (user_id, period_start)
+      where c.used <> coalesce(r.taken, 0)
+     union all
+     select r.user_id, 'credits spent differ from the ledger'
+       from usage_records r
+       left join credit_ledger l on l.id = r.credit_entry_id
+      where r.credits_spent <> coalesce(-l.delta, 0)
+         or (r.credit_entry_id is not null and l.idempotency_key <> r.idempotency_key)`,
+  );
+  return rows;
 }

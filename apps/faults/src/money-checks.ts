@@ -12,6 +12,7 @@ import {
   missingKeys,
   negativeBalances,
   unaskedEntries,
+  usageMismatches,
 } from './invariants';
 
 export async function checkMoney(
@@ -25,6 +26,7 @@ export async function checkMoney(
     keysWithSeveralEffects: await keysWithSeveralEffects(pool),
     acknowledgedButMissing: await missingKeys(pool, load.acknowledged),
     entriesNobodyAskedFor: await unaskedEntries(pool, load.userIds, load.sent),
+    usageMismatches: await usageMismatches(pool),
   };
   figures.invariants += Object.keys(findings).length;
   return findings;
@@ -36,4 +38,5 @@ export const NO_FINDINGS = {
   keysWithSeveralEffects: [],
   acknowledgedButMissing: [],
   entriesNobodyAskedFor: [],
+  usageMismatches: [],
 };
