@@ -4,11 +4,19 @@
  * installer. graphile-worker keeps its tables in the `graphile_worker` schema and migrates
  * them itself; we run that next to our own migrations.
  */
+import { EventEmitter } from 'node:events';
 import { setTimeout } from 'node:timers/promises';
-import { run, runMigrations, runOnce, Logger as WorkerLogger } from 'graphile-worker';
+import {
+  run,
+  runMigrations,
+  runOnce,
+  type WorkerEvents,
+  Logger as WorkerLogger,
+} from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from '../lib/logger';
 import { createTaskList, type TaskDeps } from './tasks';
+import { startWorkerLiveness } from './worker-liveness';
 
 /**
  * Expired one-time secrets and rate-limit rows go once an hour; billing reconciliation
@@ -85,8 +93,19 @@ export interface RunningWorker {
 }
 
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  // Each worker holds a lock while it lives, so a killed one's jobs are retried in seconds
+  // rather than after graphile-worker's 4 hours (worker-liveness.ts).
+  const liveness = startWorkerLiveness({ pool: deps.pool, logger: deps.logger });
+  const events: WorkerEvents = new EventEmitter();
+  events.on('worker:create', ({ worker }) => {
+    liveness.claim(worker.workerId).catch((error: unknown) => {
+      deps.logger.warn({ err: error, workerId: worker.workerId }, 'could not claim a worker id');
+    });
+  });
+  events.on('worker:stop', ({ worker }) => void liveness.release(worker.workerId));
   const runner = await run({
     pgPool: guardPool(deps.pool, deps.logger),
+    events,
     taskList: createTaskList(deps),
     crontab: CRONTAB,
     concurrency: WORKER_CONCURRENCY,
@@ -94,7 +113,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     noHandleSignals: true,
     logger: workerLogger(deps.logger),
   });
-  return { stop: () => runner.stop() };
+  return {
+    async stop() {
+      await runner.stop();
+      await liveness.stop();
+    },
+  };
 }
 
 /** A drain that still sees locked jobs after this long has lost a job, not a race. */
