@@ -2,8 +2,11 @@
  * Money under load: `credits.debit` and `usage.record` through the API with a server key, on
  * one hot account and spread over 1,000 accounts, with one and two API processes (50
  * connections, each request its own idempotency key), beside the debit's SQL transaction run
- * by pgbench (or a tight pg loop) at the same concurrency. Afterwards the ledger check: every
- * balance equals its ledger's sum. Targets (the issue): hot ≥ 1.0× the baseline, spread ≥ 0.7×.
+ * by pgbench (or a tight pg loop) at the same concurrency. The debit figures run twice: on
+ * processes with group commit (the default) and on processes started with
+ * CREDITS_GROUP_COMMIT=false, so the same run says what coalescing buys. Afterwards the ledger
+ * check: every balance equals its ledger's sum. Targets (the issue): hot ≥ 1.0× the baseline,
+ * spread ≥ 0.7×.
  */
 import { randomBytes } from 'node:crypto';
 import { type DebitShape, debitBaseline, findPgbench } from '../lib/debit-baseline';
@@ -74,11 +77,32 @@ async function loadAcross(
   };
 }
 
+/** Two processes, group commit on (the default) or off (CREDITS_GROUP_COMMIT=false). */
+interface ApiPair {
+  tag: string;
+  idSuffix: string;
+  processes: [ServerProcess, ServerProcess];
+}
+
+function processLabel(count: number): string {
+  return count > 1 ? `${count} processes` : '1 process';
+}
+
 export const debits: SuiteDefinition = {
   name: 'debits',
   async setup({ api, databaseUrl, repoRoot, startApi }) {
     const accounts = await setupLedgerAccounts(api.url, databaseUrl);
-    const second = await startApi('api-debits-2');
+    const grouped: ApiPair = {
+      tag: 'group commit',
+      idSuffix: '',
+      processes: [api, await startApi('api-debits-2')],
+    };
+    const off = { CREDITS_GROUP_COMMIT: 'false' };
+    const single: ApiPair = {
+      tag: 'one transaction each',
+      idSuffix: '.single',
+      processes: [await startApi('api-debits-off-1', off), await startApi('api-debits-off-2', off)],
+    };
     const pgbench = await findPgbench();
     const baselineLabel = pgbench ? 'pgbench' : 'pg loop';
     const figures: Figure[] = [];
@@ -92,19 +116,32 @@ export const debits: SuiteDefinition = {
       });
       for (const operation of ['debit', 'usage'] as const) {
         const spec = await requests(api, accounts, operation, shape);
-        for (const processes of [[api], [api, second]]) {
-          const id = `${operation}.${shape}.${processes.length}p`;
-          figures.push({
-            id,
-            label: `${operation === 'debit' ? 'credits.debit' : 'usage.record'} ${shape}, ${processes.length} process${processes.length > 1 ? 'es' : ''}`,
-            measure: (seconds) => loadAcross(processes, spec, seconds),
-          });
-          ratios.push({
-            label: `${id} / ${baselineLabel} ${shape}`,
-            numerator: id,
-            denominator: baselineId,
-            ...(operation === 'debit' && { target: TARGETS[shape] }),
-          });
+        // usage.record does not group: it runs on the default processes only.
+        const pairs = operation === 'debit' ? [grouped, single] : [grouped];
+        for (const pair of pairs) {
+          for (const count of [1, 2]) {
+            const processes = pair.processes.slice(0, count);
+            const id = `${operation}.${shape}.${count}p${pair.idSuffix}`;
+            const name = operation === 'debit' ? 'credits.debit' : 'usage.record';
+            figures.push({
+              id,
+              label: `${name} ${shape}, ${processLabel(count)}${operation === 'debit' ? `, ${pair.tag}` : ''}`,
+              measure: (seconds) => loadAcross(processes, spec, seconds),
+            });
+            ratios.push({
+              label: `${id} / ${baselineLabel} ${shape}`,
+              numerator: id,
+              denominator: baselineId,
+              ...(operation === 'debit' && pair === grouped && { target: TARGETS[shape] }),
+            });
+            if (pair === single) {
+              ratios.push({
+                label: `debit ${shape} ${count}p: group commit / one transaction each`,
+                numerator: `${operation}.${shape}.${count}p`,
+                denominator: id,
+              });
+            }
+          }
         }
       }
     }
@@ -114,7 +151,7 @@ export const debits: SuiteDefinition = {
       async after() {
         const ledgerCheck = await checkLedger(repoRoot, databaseUrl);
         console.log(
-          `ledger check: ${ledgerCheck.rows} rows over ${ledgerCheck.accounts} accounts, ${ledgerCheck.mismatchedAccounts} balances ≠ ledger sum, ${ledgerCheck.chainBreaks} chain breaks — ${ledgerCheck.allEqual ? 'all equal' : 'MISMATCH'}; credits:verify: ${ledgerCheck.verify}`,
+          `ledger check: ${ledgerCheck.rows} rows over ${ledgerCheck.accounts} accounts, ${ledgerCheck.mismatchedAccounts} balances ≠ ledger sum, ${ledgerCheck.chainBreaks} chain breaks — ${ledgerCheck.allEqual ? 'all equal' : 'MISMATCH'}; ${ledgerCheck.verify}`,
         );
         if (!ledgerCheck.allEqual) throw new Error('the ledger does not add up after the bench');
         return { ledgerCheck };
