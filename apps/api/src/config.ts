@@ -226,6 +226,11 @@ const schema = z
       .default('keep'),
     /** A debit that takes a balance below this many credits sends one low-balance mail; 0: none. */
     CREDITS_LOW_THRESHOLD: integer(0, 1_000_000_000).default(100),
+    /**
+     * Concurrent credits.debit calls of one account in one process share one transaction
+     * (credits/debit/group-commit.ts); `false` gives each its own.
+     */
+    CREDITS_GROUP_COMMIT: booleanFlag.default(true),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -300,6 +305,7 @@ const schema = z
       : undefined,
     billingPastDueAccess: env.BILLING_PAST_DUE_ACCESS,
     creditsLowThreshold: env.CREDITS_LOW_THRESHOLD,
+    creditsGroupCommit: env.CREDITS_GROUP_COMMIT,
     oauth: {
       google:
         env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET

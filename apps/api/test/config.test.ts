@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       migrateOnStart: true,
       publicUrl: 'http://localhost:3000',
       allowedOrigins: ['http://localhost:3001'],
+      creditsGroupCommit: true,
     });
   });
 
@@ -36,6 +37,7 @@ describe('parseConfig', () => {
       ADMIN_EMAILS: 'Boss@Example.com, ops@example.com',
       RATE_LIMITS: 'login.account=3/60',
       PASSWORD_HASHER_THREADS: '3',
+      CREDITS_GROUP_COMMIT: 'false',
     });
 
     expect(config).toMatchObject({
@@ -48,6 +50,7 @@ describe('parseConfig', () => {
       appUrl: 'https://app.example.com',
       adminEmails: ['boss@example.com', 'ops@example.com'],
       passwordHasherThreads: 3,
+      creditsGroupCommit: false,
     });
     expect(config.authSecretKey).toHaveLength(32);
     expect(config.rateLimits['login.account']).toEqual({ points: 3, seconds: 60 });
@@ -69,6 +72,11 @@ describe('parseConfig', () => {
       'ALLOWED_ORIGINS must be a comma-separated list of origins',
     ],
     ['MIGRATE_ON_START', { MIGRATE_ON_START: 'yes' }, 'MIGRATE_ON_START must be true or false'],
+    [
+      'CREDITS_GROUP_COMMIT',
+      { CREDITS_GROUP_COMMIT: 'on' },
+      'CREDITS_GROUP_COMMIT must be true or false',
+    ],
     [
       'PASSWORD_HASHER_THREADS',
       { PASSWORD_HASHER_THREADS: '0' },

@@ -14,10 +14,11 @@
  *   included usage record holds is IDEMPOTENCY_KEY_REUSED here too.
  * - A refusal (INSUFFICIENT_CREDITS) writes nothing and is not remembered: the same key may
  *   succeed once the account has credits again. Only an effect is final.
+ * - With CREDITS_GROUP_COMMIT (the default), debits of one account arriving together in one
+ *   process share one transaction (debit-queue.ts, debit-batch.ts), under the same rules.
  */
 import type { CreditEntry, Json } from '@tollbooth/db';
 import type { Deps } from '../../deps';
-import { AppError } from '../../errors/app-error';
 import {
   type CreditResult,
   isUniqueViolation,
@@ -27,6 +28,8 @@ import {
 import { lockIdempotencyKey, usageRecordHoldsKey } from '../ledger/idempotency-keys';
 import { debitBalance, findBalance, findEntryByKey } from '../ledger/ledger.queries';
 import { noteLowBalance } from '../low-balance/low-balance';
+import { queueDebit } from './debit-queue';
+import { insufficientCredits, keyHeldByUsageRecord } from './debit-refusals';
 
 export interface DebitRequest {
   userId: string;
@@ -38,7 +41,16 @@ export interface DebitRequest {
   keyField?: string;
 }
 
-export async function debitCredits(
+export function debitCredits(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  request: DebitRequest,
+): Promise<CreditResult> {
+  if (!deps.config.creditsGroupCommit) return debitAlone(deps, request);
+  return queueDebit(deps, request, (queued) => debitAlone(deps, queued));
+}
+
+/** One debit in its own transaction. */
+export async function debitAlone(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   request: DebitRequest,
 ): Promise<CreditResult> {
@@ -48,12 +60,7 @@ export async function debitCredits(
   const same = { kind: 'debit' as const, userId: request.userId, delta: -request.amount };
   const earlier = await findEntryByKey(deps.db, request.idempotencyKey);
   if (earlier) return replayOrConflict(earlier, same, request.keyField);
-  const balance = await findBalance(deps.db, request.userId);
-  throw new AppError(
-    'INSUFFICIENT_CREDITS',
-    `The balance (${balance}) is less than the ${request.amount} credits asked for`,
-    { details: { balance, requested: request.amount } },
-  );
+  throw insufficientCredits(await findBalance(deps.db, request.userId), request.amount);
 }
 
 /** The entry written, or undefined when the balance was short or the key was taken. */
@@ -65,15 +72,7 @@ async function tryDebit(
     return await deps.db.transaction().execute(async (trx) => {
       await lockIdempotencyKey(trx, request.idempotencyKey);
       if (await usageRecordHoldsKey(trx, request.idempotencyKey)) {
-        throw new AppError(
-          'IDEMPOTENCY_KEY_REUSED',
-          'This idempotency key was used for a usage record',
-          {
-            fieldErrors: {
-              [request.keyField ?? 'idempotencyKey']: ['was already used for a usage record'],
-            },
-          },
-        );
+        throw keyHeldByUsageRecord(request.keyField);
       }
       const entry = await debitBalance(trx, {
         userId: request.userId,
