@@ -1,26 +1,24 @@
 /**
  * customer.updated: nothing of the customer is mirrored but its owner, so this links a
  * customer that carries our metadata to an account that has none yet (a customer made
- * before its checkout completed, or by hand in the dashboard).
+ * before its checkout completed, or by hand in the dashboard). The customer comes from the
+ * event's snapshot when its watermark proves that safe, else from Stripe (snapshot.ts).
  */
 import { ZStripeCustomer } from '../mirror/stripe-objects';
-import {
-  type ApplyContext,
-  applied,
-  type HandlerResult,
-  ignored,
-  lockCustomer,
-  readStripe,
-} from './context';
+import { type ApplyContext, applied, type HandlerResult, ignored, lockCustomer } from './context';
 import { objectIdOf } from './object-ref';
+import { currentObject } from './snapshot';
 import { resolveOwner } from './sync-subscription';
 
 export async function applyCustomerUpdated(ctx: ApplyContext): Promise<HandlerResult> {
   const id = objectIdOf(ctx.event.object, 'customer', /^cus_[A-Za-z0-9]+$/);
   await lockCustomer(ctx.trx, id);
-  const customer = await readStripe(ZStripeCustomer, `customer ${id}`, () =>
-    ctx.stripe.customers.retrieve(id),
-  );
+  const { object: customer } = await currentObject(ctx, {
+    objectId: id,
+    schema: ZStripeCustomer,
+    what: `customer ${id}`,
+    read: () => ctx.stripe.customers.retrieve(id),
+  });
   if (customer.deleted) return ignored('the customer was deleted');
   const owner = await resolveOwner(ctx, customer.id, customer.metadata);
   return owner ? applied : ignored(`customer ${customer.id} belongs to no account`);
