@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { lockCustomer } from '../../src/billing/stripe-events/context';
 import { READ_CLOCK_MARGIN_SECONDS } from '../../src/billing/stripe-events/snapshot';
 import { registerAccount } from '../support/accounts';
 import { createWebhookTestApp, postEvent, START, type WebhookTest } from './webhook-testing';
@@ -103,5 +104,16 @@ describe('webhook: applying from the snapshot, guarded by a watermark per object
     // Past the margin the snapshot is newer than that read.
     await customerUpdated(w, customer, T + READ_CLOCK_MARGIN_SECONDS + 1, a);
     expect(await linkedUser(w, customer.id)).toBe(a);
+  });
+
+  it('answers an event the mirror already holds without waiting for the customer’s lock', async () => {
+    const { w, customer } = await setup();
+    await customerUpdated(w, customer, T, null);
+    // Another event of this customer holds its lock until this one is answered: a wait for
+    // the lock would never end (the test times out).
+    await w.t.deps.db.transaction().execute(async (trx) => {
+      await lockCustomer(trx, customer.id);
+      expect(await customerUpdated(w, customer, T, null)).toMatchObject({ outcome: 'ignored' });
+    });
   });
 });
