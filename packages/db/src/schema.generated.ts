@@ -294,6 +294,13 @@ export interface StripeEvents {
   type: string;
 }
 
+export interface StripeObjectWatermarks {
+  fingerprint: string;
+  object_id: string;
+  stripe_created: Timestamp;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Subscriptions {
   cancel_at: Timestamp | null;
   cancel_at_period_end: Generated<boolean>;
@@ -385,6 +392,7 @@ export interface DB {
   refunds: Refunds;
   sessions: Sessions;
   stripe_events: StripeEvents;
+  stripe_object_watermarks: StripeObjectWatermarks;
   subscriptions: Subscriptions;
   usage_counters: UsageCounters;
   usage_records: UsageRecords;

@@ -47,7 +47,7 @@ async function recordJourney(w: WebhookTest, ending: Ending) {
 
 /** Forgets everything the webhook wrote, so each run starts from nothing. */
 async function resetMirror(w: WebhookTest, userId: string) {
-  await sql`truncate stripe_events, subscriptions, invoices, refunds, domain_events`.execute(
+  await sql`truncate stripe_events, stripe_object_watermarks, subscriptions, invoices, refunds, domain_events`.execute(
     w.t.deps.db,
   );
   await sql`delete from audit_log where event_type like 'billing.%'`.execute(w.t.deps.db);

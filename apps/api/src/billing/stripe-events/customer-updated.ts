@@ -1,27 +1,45 @@
 /**
  * customer.updated: nothing of the customer is mirrored but its owner, so this links a
  * customer that carries our metadata to an account that has none yet (a customer made
- * before its checkout completed, or by hand in the dashboard).
+ * before its checkout completed, or by hand in the dashboard). The customer comes from the
+ * event's snapshot when its watermark proves that safe, else from Stripe (snapshot.ts).
  */
-import { ZStripeCustomer } from '../mirror/stripe-objects';
-import {
-  type ApplyContext,
-  applied,
-  type HandlerResult,
-  ignored,
-  lockCustomer,
-  readStripe,
-} from './context';
+import { findUserByCustomer } from '../mirror/customers.queries';
+import { userIdFromMetadata, ZStripeCustomer } from '../mirror/stripe-objects';
+import { type ApplyContext, applied, type HandlerResult, ignored, lockCustomer } from './context';
 import { objectIdOf } from './object-ref';
+import { currentObject, heldSnapshot } from './snapshot';
 import { resolveOwner } from './sync-subscription';
 
 export async function applyCustomerUpdated(ctx: ApplyContext): Promise<HandlerResult> {
   const id = objectIdOf(ctx.event.object, 'customer', /^cus_[A-Za-z0-9]+$/);
+  const unchanged = await outcomeWithoutLock(ctx, id);
+  if (unchanged) return unchanged;
   await lockCustomer(ctx.trx, id);
-  const customer = await readStripe(ZStripeCustomer, `customer ${id}`, () =>
-    ctx.stripe.customers.retrieve(id),
-  );
+  const { object: customer } = await currentObject(ctx, {
+    objectId: id,
+    schema: ZStripeCustomer,
+    what: `customer ${id}`,
+    read: () => ctx.stripe.customers.retrieve(id),
+  });
   if (customer.deleted) return ignored('the customer was deleted');
   const owner = await resolveOwner(ctx, customer.id, customer.metadata);
   return owner ? applied : ignored(`customer ${customer.id} belongs to no account`);
+}
+
+/**
+ * The held content again (snapshot.ts, heldSnapshot), and nothing to link: the outcome is
+ * read-only, so it needs neither the customer's lock nor Stripe. Undefined: take the lock.
+ */
+async function outcomeWithoutLock(
+  ctx: ApplyContext,
+  id: string,
+): Promise<HandlerResult | undefined> {
+  const customer = await heldSnapshot(ctx, id, ZStripeCustomer);
+  if (!customer) return undefined;
+  if (customer.deleted) return ignored('the customer was deleted');
+  if (await findUserByCustomer(ctx.trx, customer.id)) return applied;
+  return userIdFromMetadata(customer.metadata) === null
+    ? ignored(`customer ${customer.id} belongs to no account`)
+    : undefined;
 }
