@@ -5,6 +5,7 @@
  * answers 503 SERVICE_UNAVAILABLE, while other accounts and auth.me keep serving. When the
  * lock has taken every pooled connection, other requests answer 503 at the pool's own
  * connect bound instead of queueing behind it, and serve again once the waits are cancelled.
+ * With group commit (the default) one account's waits take a single connection.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -63,9 +64,9 @@ async function sessionsWaitingOnLocks(t: TestApp): Promise<number> {
   }
 }
 
-async function setUp() {
+async function setUp(env: Record<string, string> = {}) {
   const t = await createTestApp({
-    env: { ...RESILIENCE_ENV, DATABASE_POOL_MAX: String(POOL_MAX) },
+    env: { ...RESILIENCE_ENV, DATABASE_POOL_MAX: String(POOL_MAX), ...env },
   });
   const { client: admin } = await signInAdmin(t);
   const locked = await registerAccount(t);
@@ -119,8 +120,30 @@ describe('a row lock held by another session', () => {
     expect(await ledgerState(t, locked.user.id)).toMatchObject({ balance: 99, ledgerSum: 99 });
   });
 
-  it('answers other requests 503 at the connect bound while the waits hold every pooled connection, and serves them again once the waits are cancelled', async () => {
+  it('with group commit, the debits of the locked account wait in the process on one pooled connection: other requests are served meanwhile, and each wait answers 503 within two statement bounds', async () => {
     const { t, locked, other, debit, me } = await setUp();
+    const lock = await lockBalanceRow(t, locked.user.id);
+
+    const blocked = Array.from({ length: POOL_MAX * 2 }, () => settled(debit(locked.accessToken)));
+    await untilTrue(async () => (await sessionsWaitingOnLocks(t)) === 1, 5_000, 'one debit waits');
+    const others = await Promise.all([
+      settled(debit(other.accessToken)),
+      settled(me(other.accessToken)),
+    ]);
+    const timedOut = await Promise.all(blocked);
+
+    for (const answer of others) expect(answer.status).toBe(200);
+    for (const answer of timedOut) {
+      expectServiceUnavailable(answer);
+      expect(answer.ms).toBeLessThan(2 * STATEMENT_TIMEOUT_MS + SCHEDULING_SLACK_MS);
+    }
+    await lock.release();
+    expect(await ledgerState(t, locked.user.id)).toMatchObject({ balance: 100, ledgerSum: 100 });
+  });
+
+  it('answers other requests 503 at the connect bound while the waits hold every pooled connection, and serves them again once the waits are cancelled', async () => {
+    // One transaction per debit: each waiting debit holds a connection of its own.
+    const { t, locked, other, debit, me } = await setUp({ CREDITS_GROUP_COMMIT: 'false' });
     const lock = await lockBalanceRow(t, locked.user.id);
 
     const blocked = Array.from({ length: POOL_MAX }, () => settled(debit(locked.accessToken)));

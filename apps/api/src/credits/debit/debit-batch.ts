@@ -10,9 +10,9 @@
  * the new balance and all entries in two statements: one flush for the whole batch.
  *
  * A refusal or conflict of one debit is its own answer and writes nothing for it; the others
- * go on. A database error (a unique violation from a writer that takes no key lock, such as an
- * admin grant with the same key) rejects the batch as a whole, and the caller runs each debit
- * alone (debit-queue.ts): nothing was written, so nothing is done twice.
+ * go on. A database error rejects the batch as a whole, with nothing written: for a unique
+ * violation (a writer that takes no key lock, such as an admin grant with the same key) the
+ * caller runs each debit alone (debit-queue.ts); any other error is every debit's answer.
  */
 import type { CreditEntry, Database } from '@tollbooth/db';
 import type { Kysely } from 'kysely';

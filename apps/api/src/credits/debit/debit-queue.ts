@@ -5,18 +5,22 @@
  * arrive together, the larger the batch. Across processes, batches queue on the balance row's
  * lock as single debits do.
  *
+ * Behind a stuck lock on the balance row, one debit of the account waits in the database (one
+ * pooled connection, not one per debit); the others wait here and then share one statement
+ * bound, so each answers within about two bounds.
+ *
  * A batch holds distinct keys: a second send of a key already in the batch (a retry racing its
  * original) waits for the next one, where it finds the first send's entry and replays it.
  */
 import type { Database } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type { Deps } from '../../deps';
-import type { CreditResult } from '../ledger/entry-view';
+import { type CreditResult, isUniqueViolation } from '../ledger/entry-view';
 import type { DebitRequest } from './debit';
 import { type DebitOutcome, debitBatch } from './debit-batch';
 
 /** Bounds one transaction's length (and so the row lock's hold) under a flood. */
-export const MAX_BATCH = 100;
+const MAX_BATCH = 100;
 
 interface Waiter {
   request: DebitRequest;
@@ -77,9 +81,13 @@ async function drain(
         for (const [i, waiter] of batch.entries()) {
           waiter.settle(outcomes[i] ?? { ok: false, error: new Error('no outcome') });
         }
-      } catch {
-        // Nothing of the batch was written: each debit alone gets its own answer or error.
-        await runAlone(batch, alone);
+      } catch (error) {
+        // Nothing of the batch was written. A key taken by a writer without the key lock
+        // aborts the whole batch: each debit alone then gets its own answer. Any other error
+        // (a statement timeout, a lost connection) would fail each debit alone again, one
+        // bound after another: it is every debit's answer.
+        if (isUniqueViolation(error, 'credit_ledger_idempotency_key')) await runAlone(batch, alone);
+        else for (const waiter of batch) waiter.settle({ ok: false, error });
       }
     }
   }

@@ -50,7 +50,7 @@ export function debitCredits(
 }
 
 /** One debit in its own transaction. */
-export async function debitAlone(
+async function debitAlone(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   request: DebitRequest,
 ): Promise<CreditResult> {
