@@ -42,20 +42,6 @@ export async function signInAdmin(
   return { email, token: stringField(registered, 'accessToken', 'auth.register') };
 }
 
-/** Registers an account (its verification mail is queued for the worker); answers its address. */
-export async function registerAccount(
-  apiUrl: string,
-  timeoutMs: number,
-): Promise<Outcome & { email: string }> {
-  const email = `holder-${randomUUID().slice(0, 8)}@example.test`;
-  const outcome = await callProcedure(apiUrl, 'auth.register', {
-    mutation: true,
-    input: { email, password: 'correct horse battery staple' },
-    timeoutMs,
-  });
-  return { ...outcome, email };
-}
-
 /** A server API key with the scopes the load needs. */
 export async function createServerKey(apiUrl: string, adminToken: string): Promise<string> {
   const created = dataOrThrow(

@@ -39,7 +39,7 @@ export interface LoadOptions {
   timeoutMs: number;
   /** Attempts per request before it counts as lost. */
   maxAttempts?: number;
-  /** Called after each answered attempt (to inject a fault at a point of the load). */
+  /** Called with each attempt's number as it is sent, once per number (to time a fault). */
   onAttempt?: (attempts: number) => void;
 }
 
@@ -70,13 +70,14 @@ export async function runMoneyLoad(
         await sleep(Math.min(20 * attempt, 200));
       }
       attempts += 1;
+      // This attempt's own number: `attempts` moves on while it is in flight.
+      options.onAttempt?.(attempts);
       last = await callProcedure(url, request.procedure, {
         mutation: true,
         token: options.token,
         input: request.input,
         timeoutMs: options.timeoutMs,
       });
-      options.onAttempt?.(attempts);
       if (retryable(last)) {
         const kind = last.kind === 'answer' ? String(last.status) : last.kind;
         failedAttempts[kind] = (failedAttempts[kind] ?? 0) + 1;

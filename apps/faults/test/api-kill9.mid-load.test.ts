@@ -74,6 +74,7 @@ describe('kill -9 of one API process mid-load', () => {
       },
     });
     figures.requests += report.attempts;
+    expect(restarted).toBeDefined();
     await restarted;
     const outcome = summarize(report);
 
