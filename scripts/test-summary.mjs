@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 /**
  * Sums the vitest JSON reports (`test-results.json`) of every workspace package that has a
- * `test` script, or a `test:faults` script (apps/faults, run on its own by `pnpm test:faults`),
- * and prints one line: `N passed, N failed`. A package whose report is missing
+ * `test` script and prints one line: `N passed, N failed`. A package whose report is missing
  * (its run crashed before reporting) counts as one failure, so a crash never reads as green.
  * Exits 1 when anything failed.
  */
@@ -22,7 +21,7 @@ let passed = 0;
 let failed = 0;
 for (const dir of packageDirs) {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  if (!manifest.scripts?.test && !manifest.scripts?.['test:faults']) continue;
+  if (!manifest.scripts?.test) continue;
   const report = path.join(dir, 'test-results.json');
   if (!existsSync(report)) {
     console.error(`${manifest.name}: no test report (the run crashed before reporting)`);
