@@ -63,6 +63,16 @@ export type HandlerResult = { status: 'applied' } | { status: 'ignored'; reason:
 
 export type EventHandler = (ctx: ApplyContext) => Promise<HandlerResult>;
 
+/**
+ * A handler's outcome when it can prove, from reads alone, that the event changes nothing:
+ * run outside any transaction and without locks, so such an event costs no lock wait and no
+ * BEGIN/COMMIT. Undefined: apply it with the handler, in a transaction.
+ */
+export type ReadOnlyOutcome = (view: {
+  db: Kysely<Database>;
+  event: EventEnvelope;
+}) => Promise<HandlerResult | undefined>;
+
 export const applied: HandlerResult = { status: 'applied' };
 export const ignored = (reason: string): HandlerResult => ({ status: 'ignored', reason });
 

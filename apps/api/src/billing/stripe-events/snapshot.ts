@@ -19,12 +19,15 @@
  * One case needs no lock: an event created no later than W whose snapshot is the held
  * content (`heldSnapshot`). Applying it again changes nothing, whatever committed meanwhile:
  * a newer change supersedes it, and the held state already reflects it. A handler whose
- * outcome then writes nothing answers it without waiting for the object's lock.
+ * outcome then writes nothing answers it outside any transaction (context.ts,
+ * ReadOnlyOutcome), without waiting for the object's lock.
  */
 import { createHash } from 'node:crypto';
+import type { Database } from '@tollbooth/db';
+import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { findWatermark, saveWatermark, type Watermark } from '../mirror/watermarks.queries';
-import { type ApplyContext, readStripe } from './context';
+import { type ApplyContext, type EventEnvelope, readStripe } from './context';
 
 /** How far Stripe's clock may run ahead of ours at a fresh read (NTP keeps it far smaller). */
 export const READ_CLOCK_MARGIN_SECONDS = 60;
@@ -46,17 +49,17 @@ export function snapshotIsSafe(
 }
 
 /** The snapshot, when W already records it at or after the event's time; read without a lock. */
-export async function heldSnapshot<T extends z.ZodType>(
-  ctx: ApplyContext,
-  objectId: string,
+export async function heldSnapshot<T extends z.ZodType<{ id: string }>>(
+  db: Kysely<Database>,
+  event: EventEnvelope,
   schema: T,
 ): Promise<z.output<T> | undefined> {
-  const snapshot = schema.safeParse(ctx.event.object);
+  const snapshot = schema.safeParse(event.object);
   if (!snapshot.success) return undefined;
-  const held = await findWatermark(ctx.trx, objectId);
+  const held = await findWatermark(db, snapshot.data.id);
   const covered =
     held !== undefined &&
-    ctx.event.created * 1000 <= held.stripeCreated.getTime() &&
+    event.created * 1000 <= held.stripeCreated.getTime() &&
     fingerprintOf(snapshot.data) === held.fingerprint;
   return covered ? snapshot.data : undefined;
 }

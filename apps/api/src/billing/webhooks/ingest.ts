@@ -17,7 +17,7 @@
 import type Stripe from 'stripe';
 import type { Deps } from '../../deps';
 import { EventRejected } from '../stripe-events/context';
-import { handlerFor } from '../stripe-events/handlers';
+import { handlerFor, readOnlyOutcomeFor } from '../stripe-events/handlers';
 import { type ApplyOptions, createApplyContext } from './apply-context';
 import { clip, type ParsedBody } from './envelope';
 import {
@@ -80,6 +80,18 @@ async function ingest(
     created: parsed.event.created,
     object: parsed.event.data.object,
   };
+  // Provably no change (ReadOnlyOutcome): one INSERT stores the outcome, no transaction.
+  const readOnly = status === undefined ? readOnlyOutcomeFor(event.type) : undefined;
+  const unchanged = readOnly && (await readOnly({ db: deps.db, event }));
+  if (unchanged) {
+    const stored = await insertEventOnce(deps.db, {
+      ...row,
+      status: unchanged.status,
+      error: unchanged.status === 'ignored' ? clip(unchanged.reason) : null,
+      applied_at: now,
+    });
+    return stored ? unchanged.status : 'duplicate';
+  }
   try {
     return await deps.db.transaction().execute(async (trx) => {
       // A stored, unapplied row (reconciliation applies it): held until we are done.
