@@ -64,11 +64,12 @@ export type HandlerResult = { status: 'applied' } | { status: 'ignored'; reason:
 export type EventHandler = (ctx: ApplyContext) => Promise<HandlerResult>;
 
 /**
- * A handler's outcome when it can prove, from reads alone, that the event changes nothing:
- * run outside any transaction and without locks, so such an event costs no lock wait and no
- * BEGIN/COMMIT. Undefined: apply it with the handler, in a transaction.
+ * A handler's outcome when it can prove that the event changes nothing but a watermark's
+ * time (snapshot.ts, heldSnapshot: one atomic statement): run outside any transaction and
+ * without locks, so such an event costs no lock wait and no BEGIN/COMMIT. Undefined: apply
+ * it with the handler, in a transaction.
  */
-export type ReadOnlyOutcome = (view: {
+export type LockFreeOutcome = (view: {
   db: Kysely<Database>;
   event: EventEnvelope;
 }) => Promise<HandlerResult | undefined>;

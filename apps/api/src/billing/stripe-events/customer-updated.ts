@@ -11,8 +11,8 @@ import {
   applied,
   type HandlerResult,
   ignored,
+  type LockFreeOutcome,
   lockCustomer,
-  type ReadOnlyOutcome,
 } from './context';
 import { objectIdOf } from './object-ref';
 import { currentObject, heldSnapshot } from './snapshot';
@@ -36,7 +36,7 @@ export async function applyCustomerUpdated(ctx: ApplyContext): Promise<HandlerRe
  * The held content again (snapshot.ts, heldSnapshot) and nothing to link: the outcome needs
  * no write, so neither the customer's lock nor Stripe. Undefined: apply it under the lock.
  */
-export const customerUpdatedWithoutChange: ReadOnlyOutcome = async ({ db, event }) => {
+export const customerUpdatedWithoutChange: LockFreeOutcome = async ({ db, event }) => {
   const customer = await heldSnapshot(db, event, ZStripeCustomer);
   if (!customer) return undefined;
   if (customer.deleted) return ignored('the customer was deleted');

@@ -6,7 +6,7 @@
 import { applyCatalogObject } from './catalog-changed';
 import { applyChargeRefunded } from './charge-refunded';
 import { applyCheckoutSessionCompleted } from './checkout-session-completed';
-import type { EventHandler, ReadOnlyOutcome } from './context';
+import type { EventHandler, LockFreeOutcome } from './context';
 import { applyCustomerUpdated, customerUpdatedWithoutChange } from './customer-updated';
 import { applyInvoiceEvent } from './invoice-changed';
 import { applyScheduleEvent, applySubscriptionEvent } from './subscription-changed';
@@ -51,10 +51,10 @@ export function handlerFor(type: string): EventHandler | undefined {
 }
 
 /** Types whose events can be answered without a transaction when they change nothing. */
-const READ_ONLY_OUTCOMES: Readonly<Record<string, ReadOnlyOutcome>> = {
+const LOCK_FREE_OUTCOMES: Readonly<Record<string, LockFreeOutcome>> = {
   'customer.updated': customerUpdatedWithoutChange,
 };
 
-export function readOnlyOutcomeFor(type: string): ReadOnlyOutcome | undefined {
-  return Object.hasOwn(READ_ONLY_OUTCOMES, type) ? READ_ONLY_OUTCOMES[type] : undefined;
+export function lockFreeOutcomeFor(type: string): LockFreeOutcome | undefined {
+  return Object.hasOwn(LOCK_FREE_OUTCOMES, type) ? LOCK_FREE_OUTCOMES[type] : undefined;
 }
