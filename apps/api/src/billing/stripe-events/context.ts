@@ -4,7 +4,8 @@
  *
  * Rules every handler follows:
  * - never trust the body beyond ids: re-read the object (`readStripe`), so a late, duplicated
- *   or reordered event applies Stripe's current state and everything converges;
+ *   or reordered event applies Stripe's current state and everything converges; the one
+ *   exception is a snapshot a per-object watermark proves safe (snapshot.ts, currentObject);
  * - lock before reading, so of two concurrent applications the later read is the one written
  *   last: everything about a customer (subscriptions, invoices, the account link) under the
  *   customer's lock (`lockCustomer`, keyed by the customer the body names and checked against
