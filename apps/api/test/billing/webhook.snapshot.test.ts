@@ -32,13 +32,14 @@ async function customerUpdated(
   customer: { id: string },
   created: number,
   owner: string | null,
+  id = `evt_snap_${randomBytes(6).toString('hex')}`,
 ) {
   const snapshot = {
     ...(await w.stripe.customers.retrieve(customer.id)),
     metadata: owner ? { tollbooth_user_id: owner } : {},
   };
   const response = await postEvent(w, {
-    id: `evt_snap_${randomBytes(6).toString('hex')}`,
+    id,
     object: 'event',
     type: 'customer.updated',
     created,
@@ -115,5 +116,42 @@ describe('webhook: applying from the snapshot, guarded by a watermark per object
       await lockCustomer(trx, customer.id);
       expect(await customerUpdated(w, customer, T, null)).toMatchObject({ outcome: 'ignored' });
     });
+  });
+
+  it('moves the watermark up for a newer event with the held content, still without the lock', async () => {
+    const { w, a, b, customer } = await setup();
+    await customerUpdated(w, customer, T, null);
+    await w.t.deps.db.transaction().execute(async (trx) => {
+      await lockCustomer(trx, customer.id);
+      expect(await customerUpdated(w, customer, T + 5, null)).toMatchObject({
+        outcome: 'ignored',
+      });
+    });
+    // Older than the content held since T + 5, and other content: Stripe (account B) decides.
+    await customerUpdated(w, customer, T + 3, a);
+    expect(await linkedUser(w, customer.id)).toBe(b);
+  });
+
+  it('finishes a stored, unapplied copy of an event the mirror already holds', async () => {
+    const { w, customer } = await setup();
+    await customerUpdated(w, customer, T, null);
+    const id = 'evt_snap_stored_unapplied';
+    await w.t.deps.db
+      .insertInto('stripe_events')
+      .values({
+        id,
+        type: 'customer.updated',
+        stripe_created: START,
+        livemode: false,
+        payload: {},
+      })
+      .execute();
+    expect(await customerUpdated(w, customer, T, null, id)).toMatchObject({ outcome: 'ignored' });
+    const row = await w.t.deps.db
+      .selectFrom('stripe_events')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('ignored');
   });
 });

@@ -13,12 +13,20 @@ export interface Watermark {
   fingerprint: string;
 }
 
-export async function findWatermark(db: Db, objectId: string): Promise<Watermark | undefined> {
-  const row = await db
+/**
+ * `forUpdate`: the row locked until the transaction ends, so advanceWatermark (which takes no
+ * other lock) cannot move it between this read and the write that follows it.
+ */
+export async function findWatermark(
+  db: Db,
+  objectId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Watermark | undefined> {
+  const query = db
     .selectFrom('stripe_object_watermarks')
     .select(['stripe_created', 'fingerprint'])
-    .where('object_id', '=', objectId)
-    .executeTakeFirst();
+    .where('object_id', '=', objectId);
+  const row = await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
   return row && { stripeCreated: row.stripe_created, fingerprint: row.fingerprint };
 }
 
@@ -38,4 +46,23 @@ export async function saveWatermark(db: Db, objectId: string, mark: Watermark): 
       }),
     )
     .execute();
+}
+
+/**
+ * Moves the watermark's time forward to `stripeCreated` if it still holds `fingerprint` and
+ * an older time: one statement, atomic on its own. True when it moved.
+ */
+export async function advanceWatermark(
+  db: Db,
+  objectId: string,
+  mark: Watermark,
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('stripe_object_watermarks')
+    .set({ stripe_created: mark.stripeCreated, updated_at: sql`now()` })
+    .where('object_id', '=', objectId)
+    .where('fingerprint', '=', mark.fingerprint)
+    .where('stripe_created', '<', mark.stripeCreated)
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
 }

@@ -4,7 +4,8 @@
  *
  * Rules every handler follows:
  * - never trust the body beyond ids: re-read the object (`readStripe`), so a late, duplicated
- *   or reordered event applies Stripe's current state and everything converges;
+ *   or reordered event applies Stripe's current state and everything converges; the one
+ *   exception is a snapshot a per-object watermark proves safe (snapshot.ts, currentObject);
  * - lock before reading, so of two concurrent applications the later read is the one written
  *   last: everything about a customer (subscriptions, invoices, the account link) under the
  *   customer's lock (`lockCustomer`, keyed by the customer the body names and checked against
@@ -62,6 +63,17 @@ export interface ApplyContext {
 export type HandlerResult = { status: 'applied' } | { status: 'ignored'; reason: string };
 
 export type EventHandler = (ctx: ApplyContext) => Promise<HandlerResult>;
+
+/**
+ * A handler's outcome when it can prove that the event changes nothing but a watermark's
+ * time (snapshot.ts, heldSnapshot: one atomic statement): run outside any transaction and
+ * without locks, so such an event costs no lock wait and no BEGIN/COMMIT. Undefined: apply
+ * it with the handler, in a transaction.
+ */
+export type LockFreeOutcome = (view: {
+  db: Kysely<Database>;
+  event: EventEnvelope;
+}) => Promise<HandlerResult | undefined>;
 
 export const applied: HandlerResult = { status: 'applied' };
 export const ignored = (reason: string): HandlerResult => ({ status: 'ignored', reason });

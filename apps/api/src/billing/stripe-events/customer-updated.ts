@@ -6,15 +6,20 @@
  */
 import { findUserByCustomer } from '../mirror/customers.queries';
 import { userIdFromMetadata, ZStripeCustomer } from '../mirror/stripe-objects';
-import { type ApplyContext, applied, type HandlerResult, ignored, lockCustomer } from './context';
+import {
+  type ApplyContext,
+  applied,
+  type HandlerResult,
+  ignored,
+  type LockFreeOutcome,
+  lockCustomer,
+} from './context';
 import { objectIdOf } from './object-ref';
 import { currentObject, heldSnapshot } from './snapshot';
 import { resolveOwner } from './sync-subscription';
 
 export async function applyCustomerUpdated(ctx: ApplyContext): Promise<HandlerResult> {
   const id = objectIdOf(ctx.event.object, 'customer', /^cus_[A-Za-z0-9]+$/);
-  const unchanged = await outcomeWithoutLock(ctx, id);
-  if (unchanged) return unchanged;
   await lockCustomer(ctx.trx, id);
   const { object: customer } = await currentObject(ctx, {
     objectId: id,
@@ -28,18 +33,15 @@ export async function applyCustomerUpdated(ctx: ApplyContext): Promise<HandlerRe
 }
 
 /**
- * The held content again (snapshot.ts, heldSnapshot), and nothing to link: the outcome is
- * read-only, so it needs neither the customer's lock nor Stripe. Undefined: take the lock.
+ * The held content again (snapshot.ts, heldSnapshot) and nothing to link: the outcome needs
+ * no write, so neither the customer's lock nor Stripe. Undefined: apply it under the lock.
  */
-async function outcomeWithoutLock(
-  ctx: ApplyContext,
-  id: string,
-): Promise<HandlerResult | undefined> {
-  const customer = await heldSnapshot(ctx, id, ZStripeCustomer);
+export const customerUpdatedWithoutChange: LockFreeOutcome = async ({ db, event }) => {
+  const customer = await heldSnapshot(db, event, ZStripeCustomer);
   if (!customer) return undefined;
   if (customer.deleted) return ignored('the customer was deleted');
-  if (await findUserByCustomer(ctx.trx, customer.id)) return applied;
+  if (await findUserByCustomer(db, customer.id)) return applied;
   return userIdFromMetadata(customer.metadata) === null
     ? ignored(`customer ${customer.id} belongs to no account`)
     : undefined;
-}
+};

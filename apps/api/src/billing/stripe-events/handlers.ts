@@ -6,8 +6,8 @@
 import { applyCatalogObject } from './catalog-changed';
 import { applyChargeRefunded } from './charge-refunded';
 import { applyCheckoutSessionCompleted } from './checkout-session-completed';
-import type { EventHandler } from './context';
-import { applyCustomerUpdated } from './customer-updated';
+import type { EventHandler, LockFreeOutcome } from './context';
+import { applyCustomerUpdated, customerUpdatedWithoutChange } from './customer-updated';
 import { applyInvoiceEvent } from './invoice-changed';
 import { applyScheduleEvent, applySubscriptionEvent } from './subscription-changed';
 
@@ -48,4 +48,13 @@ export const HANDLED_EVENT_TYPES = Object.keys(EVENT_HANDLERS);
 
 export function handlerFor(type: string): EventHandler | undefined {
   return Object.hasOwn(EVENT_HANDLERS, type) ? EVENT_HANDLERS[type] : undefined;
+}
+
+/** Types whose events can be answered without a transaction when they change nothing. */
+const LOCK_FREE_OUTCOMES: Readonly<Record<string, LockFreeOutcome>> = {
+  'customer.updated': customerUpdatedWithoutChange,
+};
+
+export function lockFreeOutcomeFor(type: string): LockFreeOutcome | undefined {
+  return Object.hasOwn(LOCK_FREE_OUTCOMES, type) ? LOCK_FREE_OUTCOMES[type] : undefined;
 }

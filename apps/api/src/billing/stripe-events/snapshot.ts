@@ -16,15 +16,25 @@
  *   events created up to then must match what was read, or read again.
  * The caller holds the object's lock (context.ts), so W and the mirror move together.
  *
- * One case needs no lock: an event created no later than W whose snapshot is the held
- * content (`heldSnapshot`). Applying it again changes nothing, whatever committed meanwhile:
- * a newer change supersedes it, and the held state already reflects it. A handler whose
- * outcome then writes nothing answers it without waiting for the object's lock.
+ * One case needs no lock: a snapshot with the held content (`heldSnapshot`). Applying it
+ * again changes nothing, whatever committed meanwhile: a newer change supersedes it, and the
+ * held state already reflects it. Only W's time may have to move up to the event's, which one
+ * conditional UPDATE does (still the same content, still older); the locked path reads W
+ * `FOR UPDATE`, so that UPDATE cannot slip between its read and its write. A handler whose
+ * outcome then writes nothing answers the event outside any transaction (context.ts,
+ * LockFreeOutcome), without waiting for the object's lock.
  */
 import { createHash } from 'node:crypto';
+import type { Database } from '@tollbooth/db';
+import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { findWatermark, saveWatermark, type Watermark } from '../mirror/watermarks.queries';
-import { type ApplyContext, readStripe } from './context';
+import {
+  advanceWatermark,
+  findWatermark,
+  saveWatermark,
+  type Watermark,
+} from '../mirror/watermarks.queries';
+import { type ApplyContext, type EventEnvelope, readStripe } from './context';
 
 /** How far Stripe's clock may run ahead of ours at a fresh read (NTP keeps it far smaller). */
 export const READ_CLOCK_MARGIN_SECONDS = 60;
@@ -45,20 +55,24 @@ export function snapshotIsSafe(
   return createdSeconds * 1000 > held.stripeCreated.getTime() || fingerprint === held.fingerprint;
 }
 
-/** The snapshot, when W already records it at or after the event's time; read without a lock. */
-export async function heldSnapshot<T extends z.ZodType>(
-  ctx: ApplyContext,
-  objectId: string,
+/** The snapshot, when it is the content W holds (W's time moved up to the event's); no lock. */
+export async function heldSnapshot<T extends z.ZodType<{ id: string }>>(
+  db: Kysely<Database>,
+  event: EventEnvelope,
   schema: T,
 ): Promise<z.output<T> | undefined> {
-  const snapshot = schema.safeParse(ctx.event.object);
+  const snapshot = schema.safeParse(event.object);
   if (!snapshot.success) return undefined;
-  const held = await findWatermark(ctx.trx, objectId);
-  const covered =
-    held !== undefined &&
-    ctx.event.created * 1000 <= held.stripeCreated.getTime() &&
-    fingerprintOf(snapshot.data) === held.fingerprint;
-  return covered ? snapshot.data : undefined;
+  const held = await findWatermark(db, snapshot.data.id);
+  const fingerprint = fingerprintOf(snapshot.data);
+  if (held?.fingerprint !== fingerprint) return undefined;
+  const created = new Date(event.created * 1000);
+  if (created <= held.stripeCreated) return snapshot.data;
+  const moved = await advanceWatermark(db, snapshot.data.id, {
+    stripeCreated: created,
+    fingerprint,
+  });
+  return moved ? snapshot.data : undefined;
 }
 
 export async function currentObject<T extends z.ZodType>(
@@ -73,7 +87,7 @@ export async function currentObject<T extends z.ZodType>(
 ): Promise<{ object: z.output<T>; source: ObjectSource }> {
   const { objectId, schema, what, read } = options;
   const created = new Date(ctx.event.created * 1000);
-  const held = await findWatermark(ctx.trx, objectId);
+  const held = await findWatermark(ctx.trx, objectId, { forUpdate: true });
   const snapshot = schema.safeParse(ctx.event.object);
   if (snapshot.success) {
     const fingerprint = fingerprintOf(snapshot.data);

@@ -17,7 +17,7 @@
 import type Stripe from 'stripe';
 import type { Deps } from '../../deps';
 import { EventRejected } from '../stripe-events/context';
-import { handlerFor } from '../stripe-events/handlers';
+import { handlerFor, lockFreeOutcomeFor } from '../stripe-events/handlers';
 import { type ApplyOptions, createApplyContext } from './apply-context';
 import { clip, type ParsedBody } from './envelope';
 import {
@@ -71,15 +71,30 @@ async function ingest(
   }
   const handler = handlerFor(parsed.event.type);
   if (!handler) return storeUnhandled(deps, row, now);
-  // Most duplicates end here, without a transaction or a Stripe call.
-  const status = await findEventStatus(deps.db, row.id);
-  if (status !== undefined && status !== 'received') return 'duplicate';
   const event = {
     id: parsed.event.id,
     type: parsed.event.type,
     created: parsed.event.created,
     object: parsed.event.data.object,
   };
+  // Provably no change (LockFreeOutcome): one INSERT stores the outcome, no transaction; its
+  // conflict is the duplicate check (a stored, unfinished row goes on to be applied below).
+  const lockFree = lockFreeOutcomeFor(event.type);
+  const unchanged = lockFree && (await lockFree({ db: deps.db, event }));
+  if (
+    unchanged &&
+    (await insertEventOnce(deps.db, {
+      ...row,
+      status: unchanged.status,
+      error: unchanged.status === 'ignored' ? clip(unchanged.reason) : null,
+      applied_at: now,
+    }))
+  ) {
+    return unchanged.status;
+  }
+  // Most duplicates end here, without a transaction or a Stripe call.
+  const status = await findEventStatus(deps.db, row.id);
+  if (status !== undefined && status !== 'received') return 'duplicate';
   try {
     return await deps.db.transaction().execute(async (trx) => {
       // A stored, unapplied row (reconciliation applies it): held until we are done.

@@ -5,8 +5,9 @@
  * the exact bytes with STRIPE_WEBHOOK_SECRET, checked by the SDK's `constructEvent` with a
  * 300 s tolerance on its timestamp (a captured delivery cannot be replayed later; within the
  * window a replay is a duplicate, applied once). Until that check passes nothing is stored
- * and nothing of the body is logged but the event id it claims. Even a verified body is
- * trusted for ids only: handlers re-read every object from Stripe.
+ * and nothing of the body is logged but the event id it claims. A verified body's object is
+ * used only where a per-object watermark proves it newer than the mirror (snapshot.ts);
+ * otherwise handlers re-read the object from Stripe.
  *
  * Answers: 400 for a missing, forged or stale signature; 413 past BODY_LIMIT_BYTES (the app's
  * body limit); 200 for anything verified that is stored, whatever became of it (applied,
