@@ -6,8 +6,8 @@
  * lock as single debits do.
  *
  * Behind a stuck lock on the balance row, one debit of the account waits in the database (one
- * pooled connection, not one per debit); the others wait here and then share one statement
- * bound, so each answers within about two bounds.
+ * pooled connection, not one per debit); the others wait here, and when the database cancels
+ * that wait at the statement bound they get its 503 with it, so each answers within one bound.
  *
  * A batch holds distinct keys: a second send of a key already in the batch (a retry racing its
  * original) waits for the next one, where it finds the first send's entry and replays it.
@@ -15,6 +15,7 @@
 import type { Database } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type { Deps } from '../../deps';
+import { databaseFailure } from '../../errors/database-unavailable';
 import { type CreditResult, isUniqueViolation } from '../ledger/entry-view';
 import type { DebitRequest } from './debit';
 import { type DebitOutcome, debitBatch } from './debit-batch';
@@ -70,26 +71,47 @@ async function drain(
       return;
     }
     const batch = takeBatch(waiting);
-    if (batch.length === 1) await runAlone(batch, alone);
-    else {
-      try {
-        const outcomes = await debitBatch(
-          deps,
-          userId,
-          batch.map((waiter) => waiter.request),
-        );
-        for (const [i, waiter] of batch.entries()) {
-          waiter.settle(outcomes[i] ?? { ok: false, error: new Error('no outcome') });
-        }
-      } catch (error) {
-        // Nothing of the batch was written. A key taken by a writer without the key lock
-        // aborts the whole batch: each debit alone then gets its own answer. Any other error
-        // (a statement timeout, a lost connection) would fail each debit alone again, one
-        // bound after another: it is every debit's answer.
-        if (isUniqueViolation(error, 'credit_ledger_idempotency_key')) await runAlone(batch, alone);
-        else for (const waiter of batch) waiter.settle({ ok: false, error });
-      }
+    const outcomes =
+      batch.length === 1
+        ? await runAlone(batch, alone)
+        : await runBatch(deps, userId, batch, alone);
+    // The database cancelled or lost that transaction (a lock held past the statement bound,
+    // a restart): those who queued behind it meanwhile would wait for the same lock or the
+    // same server, one bound after another. They get its answer now, a 503 to retry with
+    // their key, so no debit waits longer than the configured bound. Nothing of theirs ran.
+    const unavailable = outcomes.find((outcome) => !outcome.ok && databaseFailure(outcome.error));
+    if (unavailable && !unavailable.ok) {
+      for (const waiter of waiting.splice(0)) waiter.settle(unavailable);
     }
+  }
+}
+
+async function runBatch(
+  deps: DebitDeps,
+  userId: string,
+  batch: Waiter[],
+  alone: Alone,
+): Promise<DebitOutcome[]> {
+  try {
+    const outcomes = await debitBatch(
+      deps,
+      userId,
+      batch.map((waiter) => waiter.request),
+    );
+    return batch.map((waiter, i) => {
+      const outcome: DebitOutcome = outcomes[i] ?? { ok: false, error: new Error('no outcome') };
+      waiter.settle(outcome);
+      return outcome;
+    });
+  } catch (error) {
+    // Nothing of the batch was written. A key taken by a writer without the key lock
+    // aborts the whole batch: each debit alone then gets its own answer. Any other error
+    // (a statement timeout, a lost connection) would fail each debit alone again, one
+    // bound after another: it is every debit's answer.
+    if (isUniqueViolation(error, 'credit_ledger_idempotency_key')) return runAlone(batch, alone);
+    const outcome: DebitOutcome = { ok: false, error };
+    for (const waiter of batch) waiter.settle(outcome);
+    return [outcome];
   }
 }
 
@@ -108,13 +130,15 @@ function takeBatch(waiting: Waiter[]): Waiter[] {
   return batch;
 }
 
-async function runAlone(batch: Waiter[], alone: Alone): Promise<void> {
+async function runAlone(batch: Waiter[], alone: Alone): Promise<DebitOutcome[]> {
+  const outcomes: DebitOutcome[] = [];
   for (const waiter of batch) {
-    waiter.settle(
-      await alone(waiter.request).then(
-        (result): DebitOutcome => ({ ok: true, result }),
-        (error: unknown): DebitOutcome => ({ ok: false, error }),
-      ),
+    const outcome = await alone(waiter.request).then(
+      (result): DebitOutcome => ({ ok: true, result }),
+      (error: unknown): DebitOutcome => ({ ok: false, error }),
     );
+    waiter.settle(outcome);
+    outcomes.push(outcome);
   }
+  return outcomes;
 }
