@@ -38,7 +38,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export interface DirectCallHooks<TContext> {
   createContext(resHeaders: Headers): TContext;
-  onError(failure: { error: TRPCError; path: string }): void;
+  onError(failure: { error: TRPCError; path: string | undefined }): void;
   /** Extra response headers for the errors of this request (tRPC's `responseMeta`). */
   errorHeaders(errors: readonly TRPCError[]): Headers | undefined;
 }

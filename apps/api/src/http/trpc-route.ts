@@ -52,7 +52,7 @@ export function trpcRoute(deps: Deps, options: TrpcRouteOptions) {
         const headers = retryAfterHeader(errors);
         return headers ? { headers } : {};
       },
-      onError: ({ error, path }) => hooks.onError({ error, path: path ?? '' }),
+      onError: ({ error, path }) => hooks.onError({ error, path }),
     });
     // Returned as tRPC built it, so @hono/node-server writes it in one go (see the module).
     return withPreparedHeaders(c, response);
