@@ -118,6 +118,17 @@ describe('webhook: applying from the snapshot, guarded by a watermark per object
     });
   });
 
+  it('answers a held event of a customer linked to an account as applied, without the lock', async () => {
+    const { w, a, customer } = await setup();
+    expect(await customerUpdated(w, customer, T, a)).toMatchObject({ outcome: 'applied' });
+    expect(await linkedUser(w, customer.id)).toBe(a);
+    // The watermark and the link are read together; a wait for the lock would never end.
+    await w.t.deps.db.transaction().execute(async (trx) => {
+      await lockCustomer(trx, customer.id);
+      expect(await customerUpdated(w, customer, T, a)).toMatchObject({ outcome: 'applied' });
+    });
+  });
+
   it('moves the watermark up for a newer event with the held content, still without the lock', async () => {
     const { w, a, b, customer } = await setup();
     await customerUpdated(w, customer, T, null);

@@ -66,3 +66,29 @@ export async function advanceWatermark(
     .executeTakeFirst();
   return updated.numUpdatedRows > 0n;
 }
+
+/**
+ * A customer's watermark and whether an account is linked to the customer, in one round trip:
+ * the two facts customer.updated's lock-free path decides on (customer-updated.ts). The
+ * outer row always exists, so a missing watermark reads as undefined, not as no row.
+ */
+export async function findCustomerWatermark(
+  db: Db,
+  customerId: string,
+): Promise<{ held: Watermark | undefined; linked: boolean }> {
+  const { rows } = await sql<{
+    stripe_created: Date | null;
+    fingerprint: string | null;
+    linked: boolean;
+  }>`
+    select w.stripe_created, w.fingerprint,
+           exists (select 1 from users where stripe_customer_id = ${customerId}) as linked
+      from (select 1) as one
+      left join stripe_object_watermarks w on w.object_id = ${customerId}`.execute(db);
+  const row = rows[0];
+  const held =
+    row?.stripe_created && row.fingerprint !== null
+      ? { stripeCreated: row.stripe_created, fingerprint: row.fingerprint }
+      : undefined;
+  return { held, linked: row?.linked ?? false };
+}

@@ -4,8 +4,9 @@
  * before its checkout completed, or by hand in the dashboard). The customer comes from the
  * event's snapshot when its watermark proves that safe, else from Stripe (snapshot.ts).
  */
-import { findUserByCustomer } from '../mirror/customers.queries';
+
 import { userIdFromMetadata, ZStripeCustomer } from '../mirror/stripe-objects';
+import { findCustomerWatermark } from '../mirror/watermarks.queries';
 import {
   type ApplyContext,
   applied,
@@ -37,10 +38,15 @@ export async function applyCustomerUpdated(ctx: ApplyContext): Promise<HandlerRe
  * no write, so neither the customer's lock nor Stripe. Undefined: apply it under the lock.
  */
 export const customerUpdatedWithoutChange: LockFreeOutcome = async ({ db, event }) => {
-  const customer = await heldSnapshot(db, event, ZStripeCustomer);
-  if (!customer) return undefined;
+  // The watermark and the link in one round trip: this path is most customer.updated events.
+  const found = await heldSnapshot(db, event, ZStripeCustomer, async (id) => {
+    const { held, linked } = await findCustomerWatermark(db, id);
+    return { held, extra: linked };
+  });
+  if (!found) return undefined;
+  const { object: customer, extra: linked } = found;
   if (customer.deleted) return ignored('the customer was deleted');
-  if (await findUserByCustomer(db, customer.id)) return applied;
+  if (linked) return applied;
   return userIdFromMetadata(customer.metadata) === null
     ? ignored(`customer ${customer.id} belongs to no account`)
     : undefined;

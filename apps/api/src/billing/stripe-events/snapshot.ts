@@ -55,24 +55,29 @@ export function snapshotIsSafe(
   return createdSeconds * 1000 > held.stripeCreated.getTime() || fingerprint === held.fingerprint;
 }
 
-/** The snapshot, when it is the content W holds (W's time moved up to the event's); no lock. */
-export async function heldSnapshot<T extends z.ZodType<{ id: string }>>(
+/**
+ * The snapshot, when it is the content W holds (W's time moved up to the event's); no lock.
+ * `read` fetches W, and may bring other facts about the object in the same round trip
+ * (`extra`).
+ */
+export async function heldSnapshot<T extends z.ZodType<{ id: string }>, E>(
   db: Kysely<Database>,
   event: EventEnvelope,
   schema: T,
-): Promise<z.output<T> | undefined> {
+  read: (objectId: string) => Promise<{ held: Watermark | undefined; extra: E }>,
+): Promise<{ object: z.output<T>; extra: E } | undefined> {
   const snapshot = schema.safeParse(event.object);
   if (!snapshot.success) return undefined;
-  const held = await findWatermark(db, snapshot.data.id);
+  const { held, extra } = await read(snapshot.data.id);
   const fingerprint = fingerprintOf(snapshot.data);
   if (held?.fingerprint !== fingerprint) return undefined;
   const created = new Date(event.created * 1000);
-  if (created <= held.stripeCreated) return snapshot.data;
+  if (created <= held.stripeCreated) return { object: snapshot.data, extra };
   const moved = await advanceWatermark(db, snapshot.data.id, {
     stripeCreated: created,
     fingerprint,
   });
-  return moved ? snapshot.data : undefined;
+  return moved ? { object: snapshot.data, extra } : undefined;
 }
 
 export async function currentObject<T extends z.ZodType>(
