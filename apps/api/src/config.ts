@@ -228,7 +228,7 @@ const schema = z
     CREDITS_LOW_THRESHOLD: integer(0, 1_000_000_000).default(100),
     /**
      * Concurrent credits.debit calls of one account in one process share one transaction
-     * (credits/debit/group-commit.ts); `false` gives each its own.
+     * (credits/debit/debit-queue.ts, debit-batch.ts); `false` gives each its own.
      */
     CREDITS_GROUP_COMMIT: booleanFlag.default(true),
   })

@@ -3,31 +3,9 @@
  * batch of 40 debits costs the same few round trips as one.
  */
 import type { CreditEntry, Database, NewCreditEntry } from '@tollbooth/db';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 
 type Db = Kysely<Database>;
-
-/**
- * lockIdempotencyKey for many keys, in the order of their lock ids: two batches with
- * overlapping keys (in two processes) take them in the same order and cannot deadlock.
- */
-export async function lockIdempotencyKeys(trx: Db, keys: string[]): Promise<void> {
-  await sql`
-    select pg_advisory_xact_lock(lock_id)
-      from (select hashtextextended('idempotency:' || key, 0) as lock_id
-              from unnest(${keys}::text[]) as key
-             order by lock_id) ordered`.execute(trx);
-}
-
-/** Which of the keys a usage record holds. */
-export async function keysHeldByUsageRecords(trx: Db, keys: string[]): Promise<Set<string>> {
-  const rows = await trx
-    .selectFrom('usage_records')
-    .select('idempotency_key')
-    .where('idempotency_key', 'in', keys)
-    .execute();
-  return new Set(rows.map((row) => row.idempotency_key));
-}
 
 /** The ledger entries the keys already have, by key. */
 export async function entriesByKeys(trx: Db, keys: string[]): Promise<Map<string, CreditEntry>> {

@@ -18,16 +18,11 @@ import type { CreditEntry, Database } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type { Deps } from '../../deps';
 import { type CreditResult, replayOrConflict, toResult } from '../ledger/entry-view';
+import { keysHeldByUsageRecords, lockIdempotencyKeys } from '../ledger/idempotency-keys';
 import { setBalance } from '../ledger/ledger.queries';
 import { noteLowBalance } from '../low-balance/low-balance';
 import type { DebitRequest } from './debit';
-import {
-  entriesByKeys,
-  insertEntries,
-  keysHeldByUsageRecords,
-  lockExistingBalance,
-  lockIdempotencyKeys,
-} from './debit-batch.queries';
+import { entriesByKeys, insertEntries, lockExistingBalance } from './debit-batch.queries';
 import { insufficientCredits, keyHeldByUsageRecord } from './debit-refusals';
 
 export type DebitOutcome = { ok: true; result: CreditResult } | { ok: false; error: unknown };

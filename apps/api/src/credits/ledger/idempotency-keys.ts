@@ -9,15 +9,33 @@
  * only at commit. Lock order everywhere: the key first, then the usage counter or balance row.
  */
 import type { Database } from '@tollbooth/db';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 
 type Db = Kysely<Database>;
 
+/**
+ * The advisory lock id of a key, as SQL over `key` (a parameter or a column): one expression
+ * for every writer, so a lone debit, a grouped one and a usage record lock the same id.
+ */
+const lockIdOf = (key: RawBuilder<string>) =>
+  sql<string>`hashtextextended('idempotency:' || (${key})::text, 0)`;
+
 /** Serialises the writers of one key until this transaction ends. */
 export async function lockIdempotencyKey(trx: Db, key: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`idempotency:${key}`}, 0))`.execute(
-    trx,
-  );
+  await sql`select pg_advisory_xact_lock(${lockIdOf(sql.val(key))})`.execute(trx);
+}
+
+/**
+ * lockIdempotencyKey for many keys (a grouped debit, credits/debit/debit-batch.ts), in the
+ * order of their lock ids: two batches with overlapping keys take them in the same order and
+ * cannot deadlock.
+ */
+export async function lockIdempotencyKeys(trx: Db, keys: string[]): Promise<void> {
+  await sql`
+    select pg_advisory_xact_lock(lock_id)
+      from (select ${lockIdOf(sql.ref('key'))} as lock_id
+              from unnest(${keys}::text[]) as key
+             order by lock_id) ordered`.execute(trx);
 }
 
 /** Whether a usage record holds the key (it may have no ledger entry of its own). */
@@ -28,4 +46,14 @@ export async function usageRecordHoldsKey(trx: Db, key: string): Promise<boolean
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Which of the keys a usage record holds (usageRecordHoldsKey for many). */
+export async function keysHeldByUsageRecords(trx: Db, keys: string[]): Promise<Set<string>> {
+  const rows = await trx
+    .selectFrom('usage_records')
+    .select('idempotency_key')
+    .where('idempotency_key', 'in', keys)
+    .execute();
+  return new Set(rows.map((row) => row.idempotency_key));
 }
