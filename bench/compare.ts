@@ -34,7 +34,13 @@ try {
   const pairs: { after: Figure; before: Figure }[] = [];
   for (const definition of suites.filter((suite) => only.includes(suite.name))) {
     const afterSuite = await definition.setup(environment.context);
-    const beforeSuite = await definition.setup({ ...environment.context, api: before });
+    // The suite's further processes (the debit figures' second API) are of the earlier build too.
+    const beforeSuite = await definition.setup({
+      ...environment.context,
+      api: before,
+      startApi: (name, extraEnv) =>
+        environment.startApiFrom(beforeEntry, `${name}-before`, extraEnv),
+    });
     started.push(afterSuite, beforeSuite);
     for (const figure of afterSuite.figures) {
       const twin = beforeSuite.figures.find((candidate) => candidate.id === figure.id);

@@ -3,7 +3,9 @@
  * durable embedded Postgres, then measures every suite's figures (bench/suites/) interleaved,
  * median of BENCH_RUNS runs, prints a table of figures and ratios and writes
  * bench/results/latest.json. Absolute figures drift ~30% between runs on this machine class;
- * ratios are the result. BENCH_ONLY=request-path,webhooks runs only the named suites.
+ * ratios are the result. BENCH_ONLY=request-path,webhooks runs only the named suites;
+ * BENCH_FIGURES=debit.spread.1p,baseline.debit.spread only those figures (and the ratios
+ * between them).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -25,6 +27,7 @@ const settings: BenchSettings = {
  */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 1000);
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+const figureIds = process.env.BENCH_FIGURES?.split(',').map((id) => id.trim());
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 async function main() {
@@ -35,8 +38,14 @@ async function main() {
   const started: Suite[] = [];
   try {
     for (const definition of selected) started.push(await definition.setup(context));
-    const figures: Figure[] = started.flatMap((suite) => suite.figures);
-    const ratios: Ratio[] = started.flatMap((suite) => suite.ratios);
+    const figures: Figure[] = started
+      .flatMap((suite) => suite.figures)
+      .filter((figure) => !figureIds || figureIds.includes(figure.id));
+    if (figures.length === 0) throw new Error(`BENCH_FIGURES matches no figure: ${figureIds}`);
+    const measured = new Set(figures.map((figure) => figure.id));
+    const ratios: Ratio[] = started
+      .flatMap((suite) => suite.ratios)
+      .filter((ratio) => measured.has(ratio.numerator) && measured.has(ratio.denominator));
 
     console.log(
       `Benchmark (${selected.map((suite) => suite.name).join(', ')}): ${CONNECTIONS} connections, ${settings.runs} run(s) of ${settings.durationSeconds}s per figure (interleaved), ${settings.warmupSeconds}s warm-up, ${os.cpus().length} CPUs, Node ${process.version}`,

@@ -33,7 +33,11 @@ export interface BenchEnvironment {
    * An API process from another build of the server (`entry` relative to the repo root), on
    * the same database and settings: a before/after comparison in one run.
    */
-  startApiFrom(entry: string, name: string): Promise<ServerProcess>;
+  startApiFrom(
+    entry: string,
+    name: string,
+    extraEnv?: Record<string, string>,
+  ): Promise<ServerProcess>;
   /** Stops every process started here (the API last-started first), then the database. */
   stop(): Promise<void>;
 }
@@ -131,7 +135,7 @@ export async function startBenchEnvironment(
         webhookSecret: BENCH_WEBHOOK_SECRET,
         startApi,
       },
-      startApiFrom: (entry, name) => startApiFrom(entry, name),
+      startApiFrom,
       stop,
     };
   } catch (error) {

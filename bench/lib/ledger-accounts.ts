@@ -34,10 +34,19 @@ export interface LedgerAccounts {
   apiKey: string;
 }
 
-export async function setupLedgerAccounts(
-  apiUrl: string,
-  databaseUrl: string,
-): Promise<LedgerAccounts> {
+/** Per database: `pnpm bench:compare` sets the suite up twice, for two builds on one database. */
+const prepared = new Map<string, Promise<LedgerAccounts>>();
+
+export function setupLedgerAccounts(apiUrl: string, databaseUrl: string): Promise<LedgerAccounts> {
+  let accounts = prepared.get(databaseUrl);
+  if (!accounts) {
+    accounts = createLedgerAccounts(apiUrl, databaseUrl);
+    prepared.set(databaseUrl, accounts);
+  }
+  return accounts;
+}
+
+async function createLedgerAccounts(apiUrl: string, databaseUrl: string): Promise<LedgerAccounts> {
   const database = new pg.Client({ connectionString: databaseUrl });
   await database.connect();
   try {
