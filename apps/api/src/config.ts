@@ -227,8 +227,8 @@ const schema = z
     /** A debit that takes a balance below this many credits sends one low-balance mail; 0: none. */
     CREDITS_LOW_THRESHOLD: integer(0, 1_000_000_000).default(100),
     /**
-     * Concurrent credits.debit calls of one account in one process share one transaction
-     * (credits/debit/debit-queue.ts, debit-batch.ts); `false` gives each its own.
+     * Concurrent credits.debit calls in one process share one transaction, whatever their
+     * accounts (credits/debit/debit-lane.ts, debit-batch.ts); `false` gives each its own.
      */
     CREDITS_GROUP_COMMIT: booleanFlag.default(true),
   })

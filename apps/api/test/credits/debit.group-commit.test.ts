@@ -8,7 +8,7 @@ import type { Json } from '@tollbooth/db';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { debitCredits } from '../../src/credits/debit/debit';
-import { type DebitOutcome, debitBatch } from '../../src/credits/debit/debit-batch';
+import { type DebitOutcome, debitBatch, type LockMode } from '../../src/credits/debit/debit-batch';
 import { verifyLedger } from '../../src/credits/verify/verify-ledger';
 import { createTestApp, type TestApp } from '../harness';
 import { setFreePlan, usageApp } from '../usage/usage-testing';
@@ -34,8 +34,18 @@ function debit(userId: string, amount: number, idempotencyKey: string) {
   return { userId, amount, idempotencyKey, reason: null, metadata: {} satisfies Json };
 }
 
+/** A batch's outcomes, run as the account queue runs it unless `mode` says otherwise. */
+async function batchOf(
+  t: TestApp,
+  requests: ReturnType<typeof debit>[],
+  mode: LockMode = 'wait',
+): Promise<(DebitOutcome | undefined)[]> {
+  return (await debitBatch(t.deps, requests, mode)).outcomes;
+}
+
 /** What an outcome says, without the entry's id and time. */
-function summary(outcome: DebitOutcome) {
+function summary(outcome: DebitOutcome | undefined) {
+  if (!outcome) return { deferred: true };
   if (outcome.ok)
     return { ok: true, amount: outcome.result.amount, balance: outcome.result.balance };
   const error = outcome.error;
@@ -60,7 +70,7 @@ describe('group commit of debits of one account', () => {
   it('decides each debit of a batch in order: one short of credits in the middle is refused alone, at the balance its turn sees', async () => {
     const { t, userId } = await fundedAccount(10);
 
-    const outcomes = await debitBatch(t.deps, userId, [
+    const outcomes = await batchOf(t, [
       debit(userId, 3, 'b-1'),
       debit(userId, 3, 'b-2'),
       debit(userId, 5, 'b-3'),
@@ -93,15 +103,12 @@ describe('group commit of debits of one account', () => {
     const { t, userId } = await fundedAccount(10);
     const first = await debitCredits(t.deps, debit(userId, 4, 'seen'));
 
-    const outcomes = await debitBatch(t.deps, userId, [
+    const outcomes = await batchOf(t, [
       debit(userId, 1, 'fresh-1'),
       debit(userId, 4, 'seen'),
       debit(userId, 2, 'fresh-2'),
     ]);
-    const mismatch = await debitBatch(t.deps, userId, [
-      debit(userId, 5, 'seen'),
-      debit(userId, 1, 'fresh-3'),
-    ]);
+    const mismatch = await batchOf(t, [debit(userId, 5, 'seen'), debit(userId, 1, 'fresh-3')]);
 
     expect(outcomes[1]).toEqual({ ok: true, result: first });
     expect(outcomes.map(summary)).toEqual([
@@ -132,10 +139,7 @@ describe('group commit of debits of one account', () => {
       idempotencyKey: 'op-1',
     });
 
-    const outcomes = await debitBatch(t.deps, userId, [
-      debit(userId, 1, 'op-1'),
-      debit(userId, 1, 'other'),
-    ]);
+    const outcomes = await batchOf(t, [debit(userId, 1, 'op-1'), debit(userId, 1, 'other')]);
 
     expect(outcomes.map(summary)).toEqual([
       { ok: false, appCode: 'IDEMPOTENCY_KEY_REUSED', details: undefined },
@@ -147,9 +151,8 @@ describe('group commit of debits of one account', () => {
   it('writes one credits.low event for the one debit of a batch that crosses the threshold', async () => {
     const { t, userId } = await fundedAccount(103, { CREDITS_LOW_THRESHOLD: '100' });
 
-    await debitBatch(
-      t.deps,
-      userId,
+    await batchOf(
+      t,
       [1, 2, 3, 4, 5].map((n) => debit(userId, 2, `low-${n}`)),
     );
 

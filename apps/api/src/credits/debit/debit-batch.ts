@@ -1,13 +1,23 @@
 /**
- * Group commit: many debits of one account in one transaction, each with its own key and its
- * own answer, exactly as if each had run alone in the order given (debit.ts's rules).
+ * Group commit: many debits in one transaction, each with its own key and its own answer,
+ * exactly as if each had run alone in the order given (debit.ts's rules). The debits may be of
+ * one account or of many.
  *
  * A hot account is limited by one commit at a time: every debit holds the balance row's lock
- * from its UPDATE to its COMMIT (the WAL flush). Here one transaction takes the keys' locks
- * (lockIdempotencyKey's, in one order), reads which keys usage records or entries hold, locks
- * the balance row, then decides each debit in order in memory — a replay, a conflict, a
- * refusal at the balance its turn sees, or an entry with the next balance_after — and writes
- * the new balance and all entries in two statements: one flush for the whole batch.
+ * from its UPDATE to its COMMIT (the WAL flush). Spread over many accounts, each debit alone
+ * pays five round trips and a flush. Here one transaction takes the keys' locks, locks the
+ * balance rows, reads which keys usage records or entries hold, then decides each debit in
+ * order in memory — a replay, a conflict, a refusal at the balance its turn sees, or an entry
+ * with its account's next balance_after — and writes every new balance and entry in one
+ * statement: the same few round trips and one flush for the whole batch.
+ *
+ * Two ways to take the locks:
+ * - `wait` (one account's queue, debit-queue.ts): wait for each, as a lone debit does. An
+ *   account without a balance row refuses its debits (nothing to take from).
+ * - `skip` (the process-wide lane, debit-lane.ts): take what is free now and hand back, as
+ *   `deferred`, the debits whose key lock or balance row another transaction holds (or whose
+ *   account has no row yet); nothing of theirs is written or decided. The transaction never
+ *   waits on a lock of an account, so one stuck account cannot hold up the others.
  *
  * A refusal or conflict of one debit is its own answer and writes nothing for it; the others
  * go on. A database error rejects the batch as a whole, with nothing written: for a unique
@@ -18,52 +28,87 @@ import type { CreditEntry, Database } from '@tollbooth/db';
 import type { Kysely } from 'kysely';
 import type { Deps } from '../../deps';
 import { type CreditResult, replayOrConflict, toResult } from '../ledger/entry-view';
-import { keysHeldByUsageRecords, lockIdempotencyKeys } from '../ledger/idempotency-keys';
-import { setBalance } from '../ledger/ledger.queries';
+import {
+  keysHeldByUsageRecords,
+  lockIdempotencyKeys,
+  tryLockIdempotencyKeys,
+} from '../ledger/idempotency-keys';
 import { noteLowBalance } from '../low-balance/low-balance';
 import type { DebitRequest } from './debit';
-import { entriesByKeys, insertEntries, lockExistingBalance } from './debit-batch.queries';
+import { entriesByKeys, lockBalances, tryLockBalances, writeDebits } from './debit-batch.queries';
 import { insufficientCredits, keyHeldByUsageRecord } from './debit-refusals';
 
 export type DebitOutcome = { ok: true; result: CreditResult } | { ok: false; error: unknown };
 
-type Decision = { kind: 'answer'; outcome: DebitOutcome } | { kind: 'write'; balanceAfter: number };
+export type LockMode = 'wait' | 'skip';
+
+export interface BatchResult {
+  /** One per request, in order; undefined for a deferred one. */
+  outcomes: (DebitOutcome | undefined)[];
+  /** The requests (by index) this transaction could not lock (`skip` only). */
+  deferred: number[];
+}
+
+type Decision =
+  | { kind: 'answer'; outcome: DebitOutcome }
+  | { kind: 'write'; balanceAfter: number }
+  | { kind: 'defer' };
 
 /**
- * Debits of one account (`requests`, all of `userId`, with distinct keys) in one transaction;
- * one outcome per request, in order. Rejects only when the transaction fails as a whole.
+ * Debits (`requests`, with distinct keys) in one transaction; rejects only when the
+ * transaction fails as a whole.
  */
 export async function debitBatch(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
-  userId: string,
   requests: DebitRequest[],
-): Promise<DebitOutcome[]> {
+  mode: LockMode = 'wait',
+): Promise<BatchResult> {
   const keys = requests.map((request) => request.idempotencyKey);
+  const accounts = [...new Set(requests.map((request) => request.userId))];
   return deps.db.transaction().execute(async (trx) => {
-    await lockIdempotencyKeys(trx, keys);
-    const usageKeys = await keysHeldByUsageRecords(trx, keys);
-    const earlier = await entriesByKeys(trx, keys);
-    let balance = await lockExistingBalance(trx, userId);
+    const { lockedKeys, balances } =
+      mode === 'wait'
+        ? {
+            lockedKeys: await lockIdempotencyKeys(trx, keys).then(() => new Set(keys)),
+            balances: await lockBalances(trx, accounts),
+          }
+        : await tryLocks(trx, keys, accounts);
+    const held = keys.filter((key) => lockedKeys.has(key));
+    // Read after the locks: their holders' writes have committed by now, and are seen.
+    const usageKeys = held.length > 0 ? await keysHeldByUsageRecords(trx, held) : new Set();
+    const earlier = held.length > 0 ? await entriesByKeys(trx, held) : new Map();
     const decisions = requests.map((request): Decision => {
-      if (usageKeys.has(request.idempotencyKey)) {
-        return refused(keyHeldByUsageRecord(request.keyField));
+      const key = request.idempotencyKey;
+      const balance = balances.get(request.userId);
+      if (mode === 'skip' && (!lockedKeys.has(key) || balance === undefined)) {
+        return { kind: 'defer' };
       }
-      const entry = earlier.get(request.idempotencyKey);
+      if (usageKeys.has(key)) return refused(keyHeldByUsageRecord(request.keyField));
+      const entry = earlier.get(key);
       if (entry) return replayed(entry, request);
       if (balance === undefined || balance < request.amount) {
         return refused(insufficientCredits(balance ?? 0, request.amount));
       }
-      balance -= request.amount;
-      return { kind: 'write', balanceAfter: balance };
+      balances.set(request.userId, balance - request.amount);
+      return { kind: 'write', balanceAfter: balance - request.amount };
     });
-    const written = await writeEntries(trx, deps, userId, requests, decisions, balance ?? 0);
-    return decisions.map((decision, i): DebitOutcome => {
+    const written = await writeEntries(trx, deps, requests, decisions, balances);
+    const outcomes = decisions.map((decision, i): DebitOutcome | undefined => {
+      if (decision.kind === 'defer') return undefined;
       if (decision.kind === 'answer') return decision.outcome;
       const entry = written.get(requests[i]?.idempotencyKey ?? '');
       if (!entry) throw new Error('a grouped debit lost its entry');
       return { ok: true, result: toResult(entry) };
     });
+    const deferred = decisions.flatMap((decision, i) => (decision.kind === 'defer' ? [i] : []));
+    return { outcomes, deferred };
   });
+}
+
+async function tryLocks(trx: Kysely<Database>, keys: string[], accounts: string[]) {
+  const lockedKeys = await tryLockIdempotencyKeys(trx, keys);
+  const balances = await tryLockBalances(trx, accounts);
+  return { lockedKeys, balances };
 }
 
 function refused(error: unknown): Decision {
@@ -82,37 +127,27 @@ function replayed(entry: CreditEntry, request: DebitRequest): Decision {
   }
 }
 
-/** The new balance and the batch's entries, by key; nothing when every debit was answered. */
+/** The new balances and the batch's entries, by key; nothing when no debit was decided. */
 async function writeEntries(
   trx: Kysely<Database>,
   deps: Pick<Deps, 'clock' | 'config'>,
-  userId: string,
   requests: DebitRequest[],
   decisions: Decision[],
-  balance: number,
+  balances: Map<string, number>,
 ): Promise<Map<string, CreditEntry>> {
-  const at = deps.clock.now();
-  const rows = requests.flatMap((request, i) => {
+  const debits = requests.flatMap((request, i) => {
     const decision = decisions[i];
     if (decision?.kind !== 'write') return [];
-    return [
-      {
-        user_id: userId,
-        kind: 'debit' as const,
-        delta: -request.amount,
-        balance_after: decision.balanceAfter,
-        reason: request.reason,
-        idempotency_key: request.idempotencyKey,
-        source_ref: null,
-        metadata: JSON.stringify(request.metadata),
-        created_at: at,
-      },
-    ];
+    return [{ request, balanceAfter: decision.balanceAfter }];
   });
-  if (rows.length === 0) return new Map();
-  await setBalance(trx, { userId, balance, at });
-  const entries = await insertEntries(trx, rows);
-  // In id order: exactly one entry of a batch can cross the threshold, as alone.
+  if (debits.length === 0) return new Map();
+  const moved = new Set(debits.map(({ request }) => request.userId));
+  const entries = await writeDebits(trx, {
+    balances: [...moved].map((userId) => ({ userId, balance: balances.get(userId) ?? 0 })),
+    debits,
+    at: deps.clock.now(),
+  });
+  // In id order: exactly one entry of an account's run can cross the threshold, as alone.
   for (const entry of entries.sort((a, b) => Number(a.id) - Number(b.id))) {
     await noteLowBalance(trx, entry, deps.config.creditsLowThreshold);
   }

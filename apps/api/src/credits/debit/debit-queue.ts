@@ -1,9 +1,10 @@
 /**
- * Where concurrent debits of one account meet (in one process): the first one runs at once;
- * those arriving while a transaction of the account is open wait, and the next transaction
- * takes them all together (debit-batch.ts). No timer: a lone debit never waits, and the more
- * arrive together, the larger the batch. Across processes, batches queue on the balance row's
- * lock as single debits do.
+ * Where debits of one account meet when they must wait for the account (in one process): the
+ * lane (debit-lane.ts) hands over the debits whose balance row or key another transaction
+ * holds, and every later one of the account while that account's queue runs. The first one
+ * runs at once; those arriving while a transaction of the account is open wait, and the next
+ * transaction takes them all together (debit-batch.ts, waiting for the locks). Across
+ * processes, batches queue on the balance row's lock as single debits do.
  *
  * Behind a stuck lock on the balance row, one debit of the account waits in the database (one
  * pooled connection, not one per debit); the others wait here, and when the database cancels
@@ -19,14 +20,7 @@ import { databaseFailure } from '../../errors/database-unavailable';
 import { type CreditResult, isUniqueViolation } from '../ledger/entry-view';
 import type { DebitRequest } from './debit';
 import { type DebitOutcome, debitBatch } from './debit-batch';
-
-/** Bounds one transaction's length (and so the row lock's hold) under a flood. */
-const MAX_BATCH = 100;
-
-interface Waiter {
-  request: DebitRequest;
-  settle(outcome: DebitOutcome): void;
-}
+import { takeBatch, type Waiter } from './debit-waiters';
 
 type DebitDeps = Pick<Deps, 'db' | 'clock' | 'config'>;
 type Alone = (request: DebitRequest) => Promise<CreditResult>;
@@ -34,28 +28,27 @@ type Alone = (request: DebitRequest) => Promise<CreditResult>;
 /** Per database (a test process runs several apps), per account: who waits. */
 const queues = new WeakMap<Kysely<Database>, Map<string, Waiter[]>>();
 
-export function queueDebit(
-  deps: DebitDeps,
-  request: DebitRequest,
-  alone: Alone,
-): Promise<CreditResult> {
+/** Whether the account's queue runs in this process: its next debits belong there. */
+export function accountQueueRuns(db: Kysely<Database>, userId: string): boolean {
+  return queues.get(db)?.has(userId) ?? false;
+}
+
+/** Queues a debit on its account; `waiter.settle` gets its answer. */
+export function queueForAccount(deps: DebitDeps, waiter: Waiter, alone: Alone): void {
   let accounts = queues.get(deps.db);
   if (!accounts) {
     accounts = new Map();
     queues.set(deps.db, accounts);
   }
-  const waiting = accounts.get(request.userId);
-  const result = new Promise<CreditResult>((resolve, reject) => {
-    const waiter: Waiter = {
-      request,
-      settle: (outcome) => (outcome.ok ? resolve(outcome.result) : reject(outcome.error)),
-    };
-    if (waiting) waiting.push(waiter);
-    else accounts.set(request.userId, [waiter]);
-  });
-  // An account with waiters has a drain running; otherwise this debit starts one.
-  if (!waiting) void drain(deps, accounts, request.userId, alone);
-  return result;
+  const userId = waiter.request.userId;
+  const waiting = accounts.get(userId);
+  if (waiting) {
+    // An account with waiters has a drain running.
+    waiting.push(waiter);
+    return;
+  }
+  accounts.set(userId, [waiter]);
+  void drain(deps, accounts, userId, alone);
 }
 
 async function drain(
@@ -72,9 +65,7 @@ async function drain(
     }
     const batch = takeBatch(waiting);
     const outcomes =
-      batch.length === 1
-        ? await runAlone(batch, alone)
-        : await runBatch(deps, userId, batch, alone);
+      batch.length === 1 ? await runAlone(batch, alone) : await runBatch(deps, batch, alone);
     // The database cancelled or lost that transaction (a lock held past the statement bound,
     // a restart): those who queued behind it meanwhile would wait for the same lock or the
     // same server, one bound after another. They get its answer now, a 503 to retry with
@@ -86,17 +77,12 @@ async function drain(
   }
 }
 
-async function runBatch(
-  deps: DebitDeps,
-  userId: string,
-  batch: Waiter[],
-  alone: Alone,
-): Promise<DebitOutcome[]> {
+async function runBatch(deps: DebitDeps, batch: Waiter[], alone: Alone): Promise<DebitOutcome[]> {
   try {
-    const outcomes = await debitBatch(
+    const { outcomes } = await debitBatch(
       deps,
-      userId,
       batch.map((waiter) => waiter.request),
+      'wait',
     );
     return batch.map((waiter, i) => {
       const outcome: DebitOutcome = outcomes[i] ?? { ok: false, error: new Error('no outcome') };
@@ -113,21 +99,6 @@ async function runBatch(
     for (const waiter of batch) waiter.settle(outcome);
     return [outcome];
   }
-}
-
-/** Takes up to MAX_BATCH waiters with distinct keys off the queue, in arrival order. */
-function takeBatch(waiting: Waiter[]): Waiter[] {
-  const keys = new Set<string>();
-  const batch: Waiter[] = [];
-  for (let i = 0; i < waiting.length && batch.length < MAX_BATCH; ) {
-    const waiter = waiting[i];
-    if (waiter && !keys.has(waiter.request.idempotencyKey)) {
-      keys.add(waiter.request.idempotencyKey);
-      batch.push(waiter);
-      waiting.splice(i, 1);
-    } else i++;
-  }
-  return batch;
 }
 
 async function runAlone(batch: Waiter[], alone: Alone): Promise<DebitOutcome[]> {

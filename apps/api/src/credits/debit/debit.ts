@@ -14,8 +14,9 @@
  *   included usage record holds is IDEMPOTENCY_KEY_REUSED here too.
  * - A refusal (INSUFFICIENT_CREDITS) writes nothing and is not remembered: the same key may
  *   succeed once the account has credits again. Only an effect is final.
- * - With CREDITS_GROUP_COMMIT (the default), debits of one account arriving together in one
- *   process share one transaction (debit-queue.ts, debit-batch.ts), under the same rules.
+ * - With CREDITS_GROUP_COMMIT (the default), debits arriving together in one process share
+ *   one transaction, whatever their accounts (debit-lane.ts, debit-queue.ts, debit-batch.ts),
+ *   under the same rules.
  */
 import type { CreditEntry, Json } from '@tollbooth/db';
 import type { Deps } from '../../deps';
@@ -28,7 +29,7 @@ import {
 import { lockIdempotencyKey, usageRecordHoldsKey } from '../ledger/idempotency-keys';
 import { debitBalance, findBalance, findEntryByKey } from '../ledger/ledger.queries';
 import { noteLowBalance } from '../low-balance/low-balance';
-import { queueDebit } from './debit-queue';
+import { queueDebit } from './debit-lane';
 import { insufficientCredits, keyHeldByUsageRecord } from './debit-refusals';
 
 export interface DebitRequest {

@@ -38,6 +38,18 @@ export async function lockIdempotencyKeys(trx: Db, keys: string[]): Promise<void
              order by lock_id) ordered`.execute(trx);
 }
 
+/**
+ * lockIdempotencyKeys without waiting (the debit lane, credits/debit/debit-lane.ts): the keys
+ * whose lock was free, now held until this transaction ends. A key another transaction holds
+ * is left out.
+ */
+export async function tryLockIdempotencyKeys(trx: Db, keys: string[]): Promise<Set<string>> {
+  const { rows } = await sql<{ key: string }>`
+    select key from unnest(${keys}::text[]) as key
+     where pg_try_advisory_xact_lock(${lockIdOf(sql.ref('key'))})`.execute(trx);
+  return new Set(rows.map((row) => row.key));
+}
+
 /** Whether a usage record holds the key (it may have no ledger entry of its own). */
 export async function usageRecordHoldsKey(trx: Db, key: string): Promise<boolean> {
   const row = await trx
