@@ -5,10 +5,16 @@
  * and be active.
  */
 import type { Caller } from '../auth/account.service';
-import { findUserById } from '../auth/users.queries';
+import { findUsersByIds } from '../auth/users.queries';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
+import { FreshBatchLoader, loaderPerOwner } from '../lib/fresh-batch-loader';
 import type { ApiKeyCaller } from './authenticate-api-key';
+
+/** Server calls for many users at once read their accounts in one query, never stale. */
+const users = loaderPerOwner(
+  (db: Deps['db']) => new FreshBatchLoader((ids: string[]) => findUsersByIds(db, ids)),
+);
 
 export type Actor = { kind: 'user'; caller: Caller } | { kind: 'server'; apiKey: ApiKeyCaller };
 
@@ -37,7 +43,7 @@ export async function actingFor(
       fieldErrors: { userId: ['is required when calling with a server API key'] },
     });
   }
-  const user = await findUserById(deps.db, userId);
+  const user = await users(deps.db).load(userId);
   if (!user) throw new AppError('USER_NOT_FOUND', 'No account with that userId');
   if (user.status !== 'active') {
     throw new AppError('ACCOUNT_DEACTIVATED', 'The account named by userId is deactivated');

@@ -30,11 +30,13 @@ export async function listApiKeys(db: Kysely<Database>): Promise<ApiKeyRow[]> {
     .execute();
 }
 
-export async function findApiKeyByLookup(
+/** Keys by lookup, many in one query (the keys of requests authenticating together). */
+export async function findApiKeysByLookups(
   db: Kysely<Database>,
-  lookup: string,
-): Promise<ApiKey | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('lookup', '=', lookup).executeTakeFirst();
+  lookups: string[],
+): Promise<Map<string, ApiKey>> {
+  const rows = await db.selectFrom('api_keys').selectAll().where('lookup', 'in', lookups).execute();
+  return new Map(rows.map((row) => [row.lookup, row]));
 }
 
 /** Revokes a live key (`changed`); an already revoked one keeps its first revocation. */

@@ -1,19 +1,26 @@
 /**
  * Who is calling with `Authorization: Bearer tb_sk_…`: the product's backend, through one of
- * its keys. Every request reads the key's row (one primary-key-sized lookup, no cache), so a
- * revoked key is refused by every process from the moment the revocation commits. The first
+ * its keys. Every request reads the key's row (no cache: requests arriving together share one
+ * query that starts after each of them asked, lib/fresh-batch-loader.ts), so a revoked key is
+ * refused by every process from the moment the revocation commits. The first
  * request with a key records `first_used_at` and an audit row, exactly once even when many
  * arrive together (a conditional UPDATE decides which one it was).
  */
 import { type RequestMeta, recordAuditEvent } from '../audit/audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors/app-error';
+import { FreshBatchLoader, loaderPerOwner } from '../lib/fresh-batch-loader';
 import { apiKeyMatches, displayPrefix, parseApiKey } from './api-key-secret';
-import { findApiKeyByLookup, markFirstUse, touchLastUsed } from './api-keys.queries';
+import { findApiKeysByLookups, markFirstUse, touchLastUsed } from './api-keys.queries';
 import { type ApiKeyScope, storedScopes } from './api-keys.schemas';
 
 /** last_used_at is a hint for admins, not a log: one write a minute per key is plenty. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+const keyRows = loaderPerOwner(
+  (db: Deps['db']) =>
+    new FreshBatchLoader((lookups: string[]) => findApiKeysByLookups(db, lookups)),
+);
 
 export interface ApiKeyCaller {
   id: string;
@@ -28,7 +35,7 @@ export async function authenticateApiKey(
   meta: RequestMeta,
 ): Promise<ApiKeyCaller> {
   const parsed = parseApiKey(key);
-  const row = parsed ? await findApiKeyByLookup(deps.db, parsed.lookup) : undefined;
+  const row = parsed ? await keyRows(deps.db).load(parsed.lookup) : undefined;
   if (!row || !apiKeyMatches(key, row.key_hash)) {
     throw new AppError('INVALID_API_KEY', 'The API key is not valid');
   }

@@ -17,6 +17,16 @@ export function findUserById(db: Db, id: string): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Users by id, for many ids in one query (a malformed id is no user). */
+export async function findUsersByIds(db: Db, ids: string[]): Promise<Map<string, User>> {
+  const wellFormed = ids.filter((id) => UUID.test(id));
+  if (wellFormed.length === 0) return new Map();
+  const rows = await db.selectFrom('users').selectAll().where('id', 'in', wellFormed).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Locks the row: callers that check then change a user (password, status) serialise. */
 export function findUserByIdForUpdate(db: Db, id: string): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
