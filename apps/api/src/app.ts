@@ -11,7 +11,6 @@
 
 import type { AnyTRPCRouter } from '@trpc/server';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { oauthRoutes } from './auth/oauth/oauth.routes';
 import { stripeWebhookRoutes } from './billing/webhooks/stripe-webhook.route';
 import type { Deps } from './deps';
@@ -21,6 +20,7 @@ import type { AppEnv } from './http/app-env';
 import { errorResponse } from './http/error-response';
 import { jwksRoutes } from './http/jwks.routes';
 import { logFailure } from './http/log-failure';
+import { bodyLimit } from './http/middleware/body-limit';
 import { clientIp } from './http/middleware/client-ip';
 import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
